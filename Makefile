@@ -1,0 +1,35 @@
+# Set-up and entry points; every target installs what it needs, idempotently.
+#   make demo   - the embedded default: DCCD on real MNIST, on CPU
+#   make test   - the test suite
+# VENV=/path/to/venv reuses a virtual environment elsewhere (CI does).
+PY ?= python3
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.mmrazor_dccd_installed
+TORCH_SPEC ?= torch==2.14.1 torchvision==0.29.1
+PYTEST_ARGS ?=
+
+.PHONY: install demo demo-full test clean-venv
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg setup.py tools/install/install_mmcv.sh Makefile
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip 'setuptools<81' wheel
+	$(PYTHON) -m pip install -q $(TORCH_SPEC) 'numpy>=1.23,<2'
+	PYTHON=$(PYTHON) bash tools/install/install_mmcv.sh
+	$(PYTHON) -m pip install -q -e '.[tests]'
+	$(PYTHON) -c "import mmrazor_dccd, mmrazor.models, mmdet.models; print('mmrazor_dccd', mmrazor_dccd.__version__, 'ready')"
+	touch $@
+
+demo: install
+	$(PYTHON) tools/benchmark/mnist_benchmark.py
+
+demo-full: install
+	$(PYTHON) tools/benchmark/mnist_benchmark.py --full
+
+test: install
+	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

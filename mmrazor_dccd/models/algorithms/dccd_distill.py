@@ -1,0 +1,99 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""The multi-view DCCD distillation algorithm."""
+import os.path as osp
+from typing import Dict, List, Optional
+
+import torch
+from mmengine.runner import load_checkpoint
+from mmengine.structures import BaseDataElement
+
+from mmrazor.models.algorithms import SingleTeacherDistill
+from mmrazor.registry import MODELS
+
+
+@MODELS.register_module()
+class DCCDDistill(SingleTeacherDistill):
+    """Multi-view distillation of `DCCD
+    <https://doi.org/10.1109/TNNLS.2023.3238337>`_.
+
+    The data preprocessor (``MultiViewClsDataPreprocessor``) stacks the
+    ``num_views`` views of every image view-major along the batch, so the
+    teacher (no grad, eval-mode BN) and the student each run one forward on
+    all views and MMRazor's recorders, connectors and distiller work
+    unchanged. The student's own loss covers all views; prediction and
+    validation are single-view.
+
+    Args:
+        num_views (int): Views per training image. Defaults to 2.
+        teacher_ckpt (str, optional): Teacher weights, loaded strictly with
+            the safe loader. Defaults to None.
+        teacher_ckpt_strict (bool): Refuse a checkpoint whose keys do not fit
+            the teacher. Defaults to True.
+        check_finite (bool): Stop with an error naming the loss term when a
+            loss is NaN or inf. Defaults to True.
+        **kwargs: Arguments of :class:`SingleTeacherDistill`.
+    """
+
+    def __init__(self,
+                 num_views: int = 2,
+                 teacher_ckpt: Optional[str] = None,
+                 teacher_ckpt_strict: bool = True,
+                 check_finite: bool = True,
+                 **kwargs) -> None:
+        super().__init__(teacher_ckpt=None, **kwargs)
+        if num_views < 1:
+            raise ValueError(f'num_views must be >= 1, got {num_views}.')
+        self.num_views = num_views
+        self.check_finite = check_finite
+        if teacher_ckpt:
+            self.load_teacher(teacher_ckpt, teacher_ckpt_strict)
+
+    def load_teacher(self, ckpt: str, strict: bool = True) -> None:
+        """Load teacher weights, failing loudly on a missing or wrong file."""
+        if '://' not in ckpt and not osp.isfile(ckpt):
+            raise FileNotFoundError(
+                f'Teacher checkpoint {ckpt!r} does not exist. Train the '
+                'teacher first (the teacher config with tools/train.py, or '
+                '`tools/benchmark/mnist_benchmark.py` for the MNIST teacher) '
+                'or set `model.teacher_ckpt` to its path.')
+        try:
+            load_checkpoint(self.teacher, ckpt, map_location='cpu',
+                            strict=strict, revise_keys=[(r'^module\.', '')])
+        except RuntimeError as exc:
+            raise RuntimeError(
+                f'Teacher checkpoint {ckpt!r} does not fit the teacher '
+                f'architecture: {exc}\nCheck `model.teacher` against the '
+                'config that trained the checkpoint.') from exc
+        # The teacher is frozen; load_checkpoint does not touch requires_grad.
+        self.teacher.requires_grad_(self.teacher_trainable)
+
+    def _check_views(self, batch_inputs: torch.Tensor,
+                     data_samples: Optional[List[BaseDataElement]]) -> None:
+        if self.num_views == 1 or not data_samples:
+            return
+        views = {s.metainfo.get('view_id', 0) for s in data_samples}
+        if len(views) != self.num_views:
+            raise ValueError(
+                f'DCCDDistill(num_views={self.num_views}) got a batch with '
+                f'{len(views)} view(s) per image. Wrap the random train '
+                "transforms in dict(type='MultiView', num_views="
+                f"{self.num_views}, transforms=[[...]]) and use "
+                "dict(type='mmrazor.MultiViewClsDataPreprocessor', "
+                f'num_views={self.num_views}) as data_preprocessor.')
+
+    def loss(self, batch_inputs: torch.Tensor,
+             data_samples: Optional[List[BaseDataElement]] = None
+             ) -> Dict[str, torch.Tensor]:
+        """Losses of the student, the distiller's terms, all views."""
+        self._check_views(batch_inputs, data_samples)
+        losses = super().loss(batch_inputs, data_samples)
+        if self.check_finite:
+            for name, value in losses.items():
+                if 'loss' in name and not torch.isfinite(value).all():
+                    raise FloatingPointError(
+                        f'Loss term {name!r} is {value.detach()}: training '
+                        'diverged. Lower the learning rate or that term\'s '
+                        'loss_weight, check the teacher checkpoint and '
+                        'input normalisation; resume from the last '
+                        'checkpoint with --resume.')
+        return losses

@@ -1,0 +1,140 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""DCCD's wiring of MMRazor's ConfigurableDistiller from a few arguments."""
+import copy
+from typing import Dict, List, Optional, Sequence, Union
+
+from mmrazor.models.distillers import ConfigurableDistiller
+from mmrazor.registry import MODELS
+
+LayerSpec = Union[str, Sequence[str], Dict[str, str]]
+
+
+def _as_mapping(layers: Optional[LayerSpec]) -> Dict[str, str]:
+    """``'a'``, ``['a', 'b']`` or ``{'a': 'ta'}`` -> student: teacher name."""
+    if layers is None:
+        return {}
+    if isinstance(layers, str):
+        return {layers: layers}
+    if isinstance(layers, dict):
+        return dict(layers)
+    return {layer: layer for layer in layers}
+
+
+def _per_layer(value, num: int, name: str) -> List:
+    if value is None or isinstance(value, int):
+        return [value] * num
+    if len(value) != num:
+        raise ValueError(f'{name} has {len(value)} entries for {num} feature '
+                         'layers.')
+    return list(value)
+
+
+@MODELS.register_module()
+class DCCDDistiller(ConfigurableDistiller):
+    """The DCCD distiller: ``beta * L_cc + gamma * L_dd (+ alpha * KD)``.
+
+    Builds the recorders, connectors, losses and ``loss_forward_mappings``
+    of MMRazor's :class:`ConfigurableDistiller` from layer names, so a config
+    stays short. Every term is switched off by setting its loss to ``None``.
+
+    Args:
+        feature_layers (str | list[str] | dict[str, str], optional): Student
+            modules whose outputs feed the channel contrastive loss; a dict
+            maps student to teacher module names when they differ.
+            Defaults to None.
+        logits_layer (str | tuple[str, str]): Module giving the logits
+            (student, or a (student, teacher) pair). Defaults to 'head.fc'.
+        student_channels (int | list[int], optional): Channels of each
+            student feature layer. Defaults to None.
+        teacher_channels (int | list[int], optional): Channels of each
+            teacher feature layer. Where they differ from
+            ``student_channels`` a ``connector`` maps student to teacher.
+            Defaults to None.
+        connector (dict): Connector config; ``in_channel`` / ``out_channel``
+            are filled in. Defaults to a 1x1 conv + BN
+            (MMRazor's ``ConvModuleConnector``).
+        cc_loss (dict, optional): Channel contrastive loss, one per feature
+            layer. Defaults to ``ChannelContrastiveLoss()``.
+        dd_loss (dict, optional): Dynamic difference loss on the logits.
+            Defaults to ``DynamicDifferenceLoss()``.
+        kd_loss (dict, optional): Logit distillation, e.g.
+            ``dict(type='KLDivergence', tau=4)``. Defaults to None.
+        num_views (int): Views per image, given to ``dd_loss``. Defaults
+            to 2.
+        **kwargs: Further :class:`ConfigurableDistiller` arguments (extra
+            recorders, losses and mappings are merged in).
+    """
+
+    def __init__(self,
+                 feature_layers: Optional[LayerSpec] = None,
+                 logits_layer: Union[str, Sequence[str]] = 'head.fc',
+                 student_channels: Optional[Union[int, List[int]]] = None,
+                 teacher_channels: Optional[Union[int, List[int]]] = None,
+                 connector: dict = dict(
+                     type='ConvModuleConnector',
+                     kernel_size=1,
+                     norm_cfg=dict(type='BN'),
+                     act_cfg=None),
+                 cc_loss: Optional[dict] = dict(type='ChannelContrastiveLoss'),
+                 dd_loss: Optional[dict] = dict(type='DynamicDifferenceLoss'),
+                 kd_loss: Optional[dict] = None,
+                 num_views: int = 2,
+                 **kwargs) -> None:
+        cfg = dict(
+            student_recorders=dict(kwargs.pop('student_recorders', {})),
+            teacher_recorders=dict(kwargs.pop('teacher_recorders', {})),
+            connectors=dict(kwargs.pop('connectors', {})),
+            distill_losses=dict(kwargs.pop('distill_losses', {})),
+            loss_forward_mappings=dict(
+                kwargs.pop('loss_forward_mappings', {})))
+
+        def record(name, student_src, teacher_src):
+            cfg['student_recorders'][name] = dict(
+                type='ModuleOutputs', source=student_src)
+            cfg['teacher_recorders'][name] = dict(
+                type='ModuleOutputs', source=teacher_src)
+
+        def add_loss(loss_name, loss_cfg, recorder, connector_name=None):
+            cfg['distill_losses'][loss_name] = loss_cfg
+            student = dict(from_student=True, recorder=recorder)
+            if connector_name:
+                student['connector'] = connector_name
+            cfg['loss_forward_mappings'][loss_name] = dict(
+                preds_S=student,
+                preds_T=dict(from_student=False, recorder=recorder))
+
+        layers = _as_mapping(feature_layers)
+        if cc_loss is not None and layers:
+            s_chs = _per_layer(student_channels, len(layers),
+                               'student_channels')
+            t_chs = _per_layer(teacher_channels, len(layers),
+                               'teacher_channels')
+            for i, (s_layer, t_layer) in enumerate(layers.items()):
+                suffix = '' if len(layers) == 1 else f'_{i}'
+                record(f'feat{suffix}', s_layer, t_layer)
+                connector_name = None
+                if s_chs[i] is not None and t_chs[i] is not None \
+                        and s_chs[i] != t_chs[i]:
+                    connector_name = f'feat{suffix}_connector'
+                    cfg['connectors'][connector_name] = dict(
+                        copy.deepcopy(connector),
+                        in_channel=s_chs[i],
+                        out_channel=t_chs[i])
+                add_loss(f'loss_cc{suffix}', copy.deepcopy(cc_loss),
+                         f'feat{suffix}', connector_name)
+
+        if dd_loss is not None or kd_loss is not None:
+            s_logits, t_logits = ((logits_layer, logits_layer) if isinstance(
+                logits_layer, str) else tuple(logits_layer))
+            record('logits', s_logits, t_logits)
+        if dd_loss is not None:
+            dd_loss = copy.deepcopy(dd_loss)
+            dd_loss.setdefault('num_views', num_views)
+            add_loss('loss_dd', dd_loss, 'logits')
+        if kd_loss is not None:
+            add_loss('loss_kd', copy.deepcopy(kd_loss), 'logits')
+        if not cfg['distill_losses']:
+            raise ValueError('DCCDDistiller has no loss: set cc_loss with '
+                             'feature_layers, dd_loss or kd_loss.')
+        self.num_views = num_views
+        super().__init__(**cfg, **kwargs)

@@ -1,0 +1,13 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+from .channel_contrastive_loss import (ChannelContrastiveLoss,
+                                       channel_contrastive_loss,
+                                       channel_embeddings)
+from .dynamic_difference_loss import (DynamicDifferenceLoss,
+                                      dynamic_difference_loss,
+                                      view_differences)
+
+__all__ = [
+    'ChannelContrastiveLoss', 'channel_contrastive_loss',
+    'channel_embeddings', 'DynamicDifferenceLoss', 'dynamic_difference_loss',
+    'view_differences'
+]

@@ -1,0 +1,54 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Check that the installed OpenMMLab stack fits together.
+
+Errors name the version found and the command that fixes it.
+"""
+import importlib.metadata as metadata
+from typing import List
+
+MMCV_VERSION = '2.1.0'
+INSTALL_MMCV = 'bash tools/install/install_mmcv.sh'
+_MMCV_DISTS = ('mmcv', 'mmcv-lite', 'mmcv-full')
+
+
+def _installed(dist: str):
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def installed_mmcv_distributions() -> List[str]:
+    """``['mmcv==2.1.0', ...]`` for every distribution providing ``mmcv``."""
+    return [f'{d}=={v}' for d in _MMCV_DISTS if (v := _installed(d))]
+
+
+def check_mmcv(require_ops: bool = False) -> None:
+    """Raise ``ImportError`` unless exactly one mmcv 2.1.0 is installed.
+
+    Args:
+        require_ops (bool): Also require mmcv's compiled ops (``mmcv._ext``),
+            which MMDetection needs. Defaults to False.
+    """
+    found = installed_mmcv_distributions()
+    fix = (f'Fix: `pip uninstall -y mmcv mmcv-lite mmcv-full && {INSTALL_MMCV}`'
+           ' (from the mmrazor-dccd checkout; see README "Manual install").')
+    if not found:
+        raise ImportError(f'mmcv is not installed. {fix}')
+    if len(found) > 1:
+        raise ImportError(
+            f'Several distributions install the `mmcv` package: {found}; they '
+            f'overwrite each other. Keep exactly one mmcv=={MMCV_VERSION}. '
+            f'{fix}')
+    dist, version = found[0].split('==')
+    if version != MMCV_VERSION:
+        raise ImportError(
+            f'Found {found[0]}, but MMRazor 1.0.0, MMDetection 3.3.0 and '
+            f'MMPretrain 1.2.0 together need mmcv=={MMCV_VERSION}. {fix}')
+    if require_ops:
+        try:
+            import mmcv._ext  # noqa: F401
+        except ImportError as exc:
+            raise ImportError(
+                f'Found {found[0]} without compiled ops (`import mmcv._ext` '
+                f'failed: {exc}); MMDetection needs them. {fix}') from exc

@@ -1,0 +1,123 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""DCCDDistiller + DCCDDistill + MultiViewClsDataPreprocessor on real MNIST."""
+import copy
+
+import pytest
+import torch
+from mmengine.runner import Runner
+from torch.nn.modules.batchnorm import _BatchNorm
+
+from mmrazor.registry import MODELS
+from mmrazor_dccd.utils import load_config
+
+CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
+
+
+@pytest.fixture(scope='module')
+def cfg(repo):
+    import os
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        cfg = load_config(CFG)
+    finally:
+        os.chdir(cwd)
+    cfg.model.teacher_ckpt = None
+    cfg.train_dataloader.dataset.num_per_class = 2
+    cfg.train_dataloader.batch_size = 4
+    return cfg
+
+
+def _batch(cfg, dataloader='train_dataloader'):
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        loader = Runner.build_dataloader(copy.deepcopy(cfg[dataloader]))
+        return next(iter(loader))
+
+
+def test_multi_view_train_step(cfg):
+    model = MODELS.build(copy.deepcopy(cfg.model))
+    model.train()
+    assert all(not m.training for m in model.teacher.modules()
+               if isinstance(m, _BatchNorm))
+    data = model.data_preprocessor(_batch(cfg), training=True)
+    inputs, samples = data['inputs'], data['data_samples']
+    assert inputs.shape == (8, 1, 28, 28)  # 4 images x 2 views, view-major
+    assert [s.metainfo['view_id'] for s in samples] == [0] * 4 + [1] * 4
+    assert [int(s.gt_label) for s in samples[:4]] == [
+        int(s.gt_label) for s in samples[4:]]
+    # Two independent draws of the random crop.
+    assert not torch.equal(inputs[:4], inputs[4:])
+
+    losses = model(inputs, samples, mode='loss')
+    assert {'distill.loss_cc', 'distill.loss_dd', 'distill.loss_kd'} <= set(
+        losses)
+    assert all(torch.isfinite(v).all() for v in losses.values())
+    total = sum(v.sum() for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    connector = model.distiller.connectors['feat_connector']
+    assert all(p.grad is not None for p in connector.parameters())
+    assert all(p.grad is None for p in model.teacher.parameters())
+    assert model.student.backbone.conv1.weight.grad.abs().sum() > 0
+
+
+def test_prediction_is_single_view(cfg):
+    model = MODELS.build(copy.deepcopy(cfg.model)).eval()
+    cfg = copy.deepcopy(cfg)
+    cfg.val_dataloader.batch_size = 5
+    cfg.val_dataloader.dataset.indices = 5
+    data = model.data_preprocessor(_batch(cfg, 'val_dataloader'), False)
+    preds = model(**data, mode='predict')
+    assert len(preds) == 5 and preds[0].pred_score.shape == (10, )
+
+
+def test_one_view_where_two_are_needed(cfg):
+    cfg = copy.deepcopy(cfg)
+    cfg.train_dataloader.dataset.pipeline = [dict(type='PackInputs')]
+    model = MODELS.build(copy.deepcopy(cfg.model))
+    with pytest.raises(ValueError, match="type='MultiView', num_views=2"):
+        model.data_preprocessor(_batch(cfg), training=True)
+
+
+def test_channel_mismatch_without_connector(cfg):
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.distiller.student_channels = None  # no connector is built
+    model = MODELS.build(model_cfg)
+    data = model.data_preprocessor(_batch(cfg), training=True)
+    with pytest.raises(ValueError, match='connector'):
+        model(**data, mode='loss')
+
+
+def test_teacher_checkpoint_errors(cfg, tmp_path):
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.teacher_ckpt = str(tmp_path / 'missing.pth')
+    with pytest.raises(FileNotFoundError, match='Train the teacher first'):
+        MODELS.build(model_cfg)
+    # A checkpoint of another architecture (the student) is refused.
+    student = MODELS.build(copy.deepcopy(cfg.model.architecture))
+    torch.save({'state_dict': student.state_dict()}, tmp_path / 'wrong.pth')
+    model_cfg.teacher_ckpt = str(tmp_path / 'wrong.pth')
+    with pytest.raises(RuntimeError, match='does not fit the teacher'):
+        MODELS.build(model_cfg)
+    # The right one loads, and the teacher stays frozen.
+    teacher = MODELS.build(copy.deepcopy(cfg.model.teacher))
+    torch.save({'state_dict': teacher.state_dict()}, tmp_path / 'ok.pth')
+    model_cfg.teacher_ckpt = str(tmp_path / 'ok.pth')
+    model = MODELS.build(model_cfg)
+    assert not any(p.requires_grad for p in model.teacher.parameters())
+    torch.testing.assert_close(model.teacher.state_dict(),
+                               teacher.state_dict())
+
+
+def test_distiller_terms_switch_off():
+    from mmrazor_dccd.models import DCCDDistiller
+    d = DCCDDistiller(feature_layers=None, dd_loss=None,
+                      kd_loss=dict(type='KLDivergence'))
+    assert list(d.distill_losses) == ['loss_kd']
+    d = DCCDDistiller(feature_layers=['backbone.layer3', 'backbone.layer4'],
+                      student_channels=[16, 32], teacher_channels=[16, 128])
+    assert set(d.distill_losses) == {'loss_cc_0', 'loss_cc_1', 'loss_dd'}
+    assert list(d.connectors) == ['feat_1_connector']
+    assert d.distill_losses['loss_dd'].num_views == 2
+    with pytest.raises(ValueError, match='no loss'):
+        DCCDDistiller(dd_loss=None)

@@ -1,0 +1,260 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""The embedded default: DCCD against its baselines on real MNIST, on CPU.
+
+    python tools/benchmark/mnist_benchmark.py           # teacher, student, KD,
+                                                        # DCCD; 3 seeds
+    python tools/benchmark/mnist_benchmark.py --full    # + DKD, CRD, ablations
+    python tools/benchmark/mnist_benchmark.py --quick   # 1 seed, tiny schedule
+
+Every method trains through MMEngine's Runner from this project's configs on
+the same low-data split of MNIST (``--num-per-class`` images per class), with
+the same schedule, and is tested on the full 10k test set. The teacher is
+trained once and cached. Writes ``results.csv`` (method,seed,top1),
+``summary.md``, ``accuracy.png`` and ``curves.png`` to the work dir.
+"""
+import argparse
+import copy
+import hashlib
+import json
+import os
+import os.path as osp
+import shutil
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+import mmrazor_dccd  # noqa: E402,F401
+from mmengine.hooks import Hook  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from mmrazor_dccd.datasets.mnist import default_mnist_root  # noqa: E402
+from mmrazor_dccd.utils import load_config  # noqa: E402
+from mmrazor_dccd.utils.results import (summarize, write_plots,  # noqa: E402
+                                        write_tables)
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TEACHER = 'configs/mnist/resnet18-cifar-w16_mnist-teacher.py'
+STUDENT = 'configs/mnist/resnet18-cifar-w4_mnist-student.py'
+KD = 'configs/kd/kd_logits_r18w16_r18w4_mnist.py'
+DKD = 'configs/dkd/dkd_r18w16_r18w4_mnist.py'
+CRD = 'configs/crd/crd_r18w16_r18w4_mnist.py'
+DCCD = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
+D = 'model.distiller.'
+
+# name -> (config, cfg options). The main job runs BASE; --full adds FULL.
+BASE = {
+    'student': (STUDENT, {}),
+    'kd': (KD, {}),
+    'dccd': (DCCD, {}),
+}
+FULL = {
+    'dkd': (DKD, {}),
+    'crd': (CRD, {}),
+    'dccd_cc_only': (DCCD, {D + 'dd_loss': None, D + 'kd_loss': None}),
+    'dccd_dd_only': (DCCD, {D + 'cc_loss': None, D + 'kd_loss': None}),
+    'dccd_no_kd': (DCCD, {D + 'kd_loss': None}),
+    'dccd_batch_mode': (DCCD, {D + 'cc_loss.mode': 'batch'}),
+    'dccd_tau0.05': (DCCD, {D + 'cc_loss.tau': 0.05}),
+    'dccd_tau0.5': (DCCD, {D + 'cc_loss.tau': 0.5}),
+}
+
+
+class ProgressHook(Hook):
+    """A tqdm bar over the training iterations of one run."""
+
+    priority = 'VERY_LOW'
+
+    def __init__(self, desc: str, position: int = 1) -> None:
+        self.desc, self.position, self.bar = desc, position, None
+
+    def before_train(self, runner) -> None:
+        self.bar = tqdm(total=runner.max_iters, desc=self.desc,
+                        position=self.position, leave=False, unit='it',
+                        dynamic_ncols=True)
+        self.bar.update(runner.iter)
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None) -> None:
+        self.bar.update(1)
+        if outputs:
+            self.bar.set_postfix(
+                loss=f"{float(sum(v for k, v in outputs.items() if 'loss' in k)):.3f}")
+
+    def after_train(self, runner) -> None:
+        self.bar.close()
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument('--full', action='store_true',
+                      help='add DKD, CRD and the DCCD ablations')
+    mode.add_argument('--quick', action='store_true',
+                      help='1 seed, a tiny schedule (what the tests run)')
+    parser.add_argument('--methods', nargs='+', help='run only these')
+    parser.add_argument('--seeds', nargs='+', type=int)
+    parser.add_argument('--iters', type=int, help='student iterations')
+    parser.add_argument('--teacher-iters', type=int)
+    parser.add_argument('--num-per-class', type=int)
+    parser.add_argument('--work-dir', default='work_dirs/mnist_benchmark')
+    parser.add_argument('--update-docs', action='store_true',
+                        help='copy the table to docs/results/')
+    return parser.parse_args()
+
+
+def settings(args) -> dict:
+    if args.quick:
+        s = dict(seeds=[0], iters=12, teacher_iters=30, num_per_class=10,
+                 val_images=200, test_images=500, batch=32)
+    else:
+        s = dict(seeds=[0, 1, 2], iters=300, teacher_iters=600,
+                 num_per_class=100, val_images=2000, test_images=None,
+                 batch=64)
+    for key in ('seeds', 'iters', 'teacher_iters', 'num_per_class'):
+        if getattr(args, key) is not None:
+            s[key] = getattr(args, key)
+    return s
+
+
+def build_cfg(config, options, s, work_dir, name, seed, iters, teacher_ckpt):
+    cfg = load_config(osp.join(REPO, config))
+    multi_view = cfg.model.get('type') == 'DCCDDistill'
+    views = cfg.model.get('num_views', 1) if multi_view else 1
+    common = {
+        'train_dataloader.dataset.num_per_class': s['num_per_class'],
+        # Equal images forwarded per step: DCCD's batch holds views.
+        'train_dataloader.batch_size': s['batch'] // views,
+        'train_cfg.max_iters': iters,
+        'train_cfg.val_interval': max(iters // 5, 1),
+        'param_scheduler.T_max': iters,
+        'default_hooks.checkpoint.interval': iters,
+        'default_hooks.logger.interval': max(iters // 5, 1),
+        'val_dataloader.dataset.indices': s['val_images'],
+        'test_dataloader.dataset.indices': s['test_images'],
+        'randomness.seed': seed,
+        'log_level': 'WARNING',
+    }
+    if 'teacher' in cfg.model:
+        common['model.teacher_ckpt'] = teacher_ckpt
+    cfg.merge_from_dict(common)
+    cfg.merge_from_dict(copy.deepcopy(options))
+    cfg.work_dir = osp.join(work_dir, name, f'seed{seed}')
+    cfg.experiment_name = f'{name}_seed{seed}_{time.time_ns()}'
+    return cfg
+
+
+def read_curve(work_dir: str) -> list:
+    """(iter, student top-1) of every validation, from MMEngine's scalars."""
+    curve = []
+    for path in sorted(glob_scalars(work_dir)):
+        with open(path) as f:
+            for line in f:
+                row = json.loads(line)
+                for key in ('accuracy/top1', 'student.accuracy/top1'):
+                    if key in row:
+                        curve.append((row['step'], row[key]))
+    return curve
+
+
+def glob_scalars(work_dir):
+    for root, _, files in os.walk(work_dir):
+        if 'scalars.json' in files:
+            yield osp.join(root, 'scalars.json')
+
+
+def train_and_test(cfg, desc) -> tuple:
+    if osp.isdir(cfg.work_dir):
+        shutil.rmtree(cfg.work_dir)
+    runner = Runner.from_cfg(cfg)
+    runner.register_hook(ProgressHook(desc))
+    start = time.time()
+    runner.train()
+    seconds = time.time() - start
+    metrics = runner.test()
+    return metrics['accuracy/top1'], read_curve(cfg.work_dir), seconds
+
+
+def get_teacher(s, work_dir, cache_dir) -> tuple:
+    """Train the teacher once per setting; later runs reuse the cached file."""
+    key_src = json.dumps([open(osp.join(REPO, TEACHER)).read(),
+                          s['teacher_iters'], s['num_per_class'],
+                          s['val_images'], s['test_images'], s['batch']])
+    key = hashlib.sha1(key_src.encode()).hexdigest()[:12]
+    ckpt = osp.join(cache_dir, f'mnist_teacher_{key}.pth')
+    meta = ckpt.replace('.pth', '.json')
+    if osp.isfile(ckpt) and osp.isfile(meta):
+        with open(meta) as f:
+            return ckpt, json.load(f)
+    cfg = build_cfg(TEACHER, {}, s, work_dir, 'teacher', 0,
+                    s['teacher_iters'], None)
+    top1, curve, seconds = train_and_test(cfg, 'teacher')
+    os.makedirs(cache_dir, exist_ok=True)
+    last = osp.join(cfg.work_dir, f"iter_{s['teacher_iters']}.pth")
+    state = torch.load(last, map_location='cpu')['state_dict']
+    torch.save({'state_dict': state}, ckpt + '.tmp')
+    os.replace(ckpt + '.tmp', ckpt)  # never a half-written cache entry
+    info = dict(top1=top1, curve=curve, seconds=seconds)
+    with open(meta, 'w') as f:
+        json.dump(info, f)
+    return ckpt, info
+
+
+def main():
+    args = parse_args()
+    s = settings(args)
+    methods = dict(BASE, **FULL) if args.full else dict(BASE)
+    if args.methods:
+        unknown = set(args.methods) - set(BASE) - set(FULL)
+        if unknown:
+            raise SystemExit(f'Unknown methods {sorted(unknown)}; choose from '
+                             f'{sorted(set(BASE) | set(FULL))}.')
+        methods = {m: dict(BASE, **FULL)[m] for m in args.methods}
+    work_dir = osp.abspath(args.work_dir)
+    os.makedirs(work_dir, exist_ok=True)
+    cache_dir = osp.join(osp.dirname(default_mnist_root()), '..', 'teachers')
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+    print(f'MNIST benchmark: {len(methods)} methods x {len(s["seeds"])} '
+          f'seeds, {s["num_per_class"]} train images/class, {s["iters"]} '
+          f'iterations; work dir {work_dir}', flush=True)
+    teacher_ckpt, teacher = get_teacher(s, work_dir, osp.normpath(cache_dir))
+    rows = [dict(method='teacher', seed=0, top1=teacher['top1'],
+                 seconds=teacher['seconds'])]
+    curves = {'teacher': [teacher['curve']]}
+    jobs = [(m, seed) for m in methods for seed in s['seeds']]
+    for method, seed in tqdm(jobs, desc='runs', position=0, unit='run'):
+        config, options = methods[method]
+        cfg = build_cfg(config, options, s, work_dir, method, seed,
+                        s['iters'], teacher_ckpt)
+        top1, curve, seconds = train_and_test(cfg, f'{method} seed {seed}')
+        rows.append(dict(method=method, seed=seed, top1=top1,
+                         seconds=seconds))
+        curves.setdefault(method, []).append(curve)
+        tqdm.write(f'{method:>16s} seed {seed}: top-1 {top1:.2f} '
+                   f'({seconds:.0f} s)')
+
+    command = 'python tools/benchmark/mnist_benchmark.py ' + ' '.join(
+        sys.argv[1:])
+    summary = summarize(rows)
+    write_tables(rows, summary, work_dir, command.strip(), s)
+    write_plots(summary, curves, work_dir)
+    with open(osp.join(work_dir, 'summary.md')) as f:
+        print(f.read())
+    if args.update_docs:
+        out = osp.join(REPO, 'docs', 'results')
+        os.makedirs(out, exist_ok=True)
+        shutil.copy(osp.join(work_dir, 'results.csv'),
+                    osp.join(out, 'mnist_benchmark.csv'))
+        shutil.copy(osp.join(work_dir, 'summary.md'),
+                    osp.join(out, 'mnist_benchmark.md'))
+        for png in ('accuracy.png', 'curves.png'):
+            shutil.copy(osp.join(work_dir, png),
+                        osp.join(out, f'mnist_{png}'))
+
+
+if __name__ == '__main__':
+    main()
