@@ -19,7 +19,11 @@ changed:
    message hub's ``HistoryBuffer`` and the numpy arrays inside it). They are
    allow-listed with :func:`torch.serialization.add_safe_globals`, so
    ``resume`` and ``load_from`` work while the safe loader stays on: a
-   checkpoint carrying any other global is still refused.
+   checkpoint carrying any other global is still refused. MMEngine also
+   pickles ``HistoryBuffer``'s statistics *functions* through ``getattr``
+   (a global the safe loader must not allow); they are class-level and
+   re-registered when the code is imported, so ``HistoryBuffer`` is made to
+   pickle its data only.
 
 :func:`apply` is idempotent and is called by ``import mmrazor_dccd``, hence by
 configs' ``custom_imports`` and by ``tools/``.
@@ -107,7 +111,13 @@ def safe_checkpoint_globals() -> list:
             ] + dtypes
 
 
+def _history_buffer_getstate(self) -> dict:
+    return {k: v for k, v in self.__dict__.items() if k != 'statistics_methods'}
+
+
 def apply() -> None:
     """Apply the compatibility layer; safe to call more than once."""
     _stub_quantization()
+    from mmengine.logging.history_buffer import HistoryBuffer
+    HistoryBuffer.__getstate__ = _history_buffer_getstate
     torch.serialization.add_safe_globals(safe_checkpoint_globals())

@@ -19,9 +19,10 @@ def test_mmcv_with_ops_runs_nms_and_mmdet_builds():
 
     from mmdet.registry import MODELS
     from mmdet.utils import register_all_modules
-    from mmengine.config import Config
+
+    from mmrazor_dccd.utils import load_config
     register_all_modules()
-    cfg = Config.fromfile('mmdet::retinanet/retinanet_r18_fpn_1x_coco.py')
+    cfg = load_config('mmdet::retinanet/retinanet_r18_fpn_1x_coco.py')
     cfg.model.backbone.init_cfg = None
     model = MODELS.build(cfg.model).eval()
     with torch.no_grad():

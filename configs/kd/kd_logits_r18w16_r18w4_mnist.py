@@ -5,7 +5,6 @@ _base_ = [
     '../_base_/models/resnet18-cifar_mnist.py',
     '../_base_/datasets/mnist_bs64.py',
     '../_base_/schedules/mnist_cpu.py',
-    '../_base_/default_runtime.py',
 ]
 # Written by `python tools/train.py configs/mnist/resnet18-cifar-w16_mnist-teacher.py`.
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'

@@ -3,6 +3,5 @@ _base_ = [
     '../_base_/models/resnet18-cifar_mnist.py',
     '../_base_/datasets/mnist_bs64.py',
     '../_base_/schedules/mnist_cpu.py',
-    '../_base_/default_runtime.py',
 ]
 model = {{_base_.mnist_teacher}}

@@ -62,7 +62,8 @@ def test_multi_view_train_step(cfg):
 
 
 def test_prediction_is_single_view(cfg):
-    model = MODELS.build(copy.deepcopy(cfg.model)).eval()
+    model = MODELS.build(copy.deepcopy(cfg.model))
+    model.eval()  # MMRazor's train() returns None: no chaining
     cfg = copy.deepcopy(cfg)
     cfg.val_dataloader.batch_size = 5
     cfg.val_dataloader.dataset.indices = 5
@@ -110,7 +111,11 @@ def test_teacher_checkpoint_errors(cfg, tmp_path):
 
 
 def test_distiller_terms_switch_off():
-    from mmrazor_dccd.models import DCCDDistiller
+
+    def DCCDDistiller(**kwargs):
+        return MODELS.build(
+            dict(_scope_='mmrazor', type='DCCDDistiller', **kwargs))
+
     d = DCCDDistiller(feature_layers=None, dd_loss=None,
                       kd_loss=dict(type='KLDivergence'))
     assert list(d.distill_losses) == ['loss_kd']

@@ -71,7 +71,7 @@ def test_cc_prefers_aligned_channels_and_is_permutation_equivariant(mode):
     shuffled = channel_contrastive_loss(s, t[:, perm], mode=mode)
     assert aligned < shuffled
     both = channel_contrastive_loss(s[:, perm], t[:, perm], mode=mode)
-    assert both.item() == pytest.approx(aligned.item(), rel=1e-5)
+    assert both.item() == pytest.approx(aligned.item(), rel=1e-4, abs=1e-6)
 
 
 def test_cc_gradients_reach_student_and_connector_not_teacher():

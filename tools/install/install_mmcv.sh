@@ -62,7 +62,9 @@ if [ -z "$wheel" ]; then
   sed -i 's/c++17/c++20/g' "$src/setup.py"
   grep -q 'c++20' "$src/setup.py"
   export PATH="$(dirname "$PYTHON"):$PATH"   # ninja from the same environment
-  MMCV_WITH_OPS=1 FORCE_CUDA=$WITH_CUDA MAX_JOBS=${MAX_JOBS:-$(nproc)} \
+  # -g0: no debug info in the ops (a faster build and a smaller wheel).
+  CFLAGS="${CFLAGS:-} -g0" MMCV_WITH_OPS=1 FORCE_CUDA=$WITH_CUDA \
+    MAX_JOBS=${MAX_JOBS:-$(nproc)} \
     "$PYTHON" -m pip wheel --no-build-isolation --no-deps -w "$work/dist" "$src"
   cp "$work"/dist/mmcv-$MMCV_VERSION-*.whl "$WHEELS/"
   wheel=$(ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl | head -n1)

@@ -2,22 +2,26 @@
 # (base width 16, 0.70M parameters) and a narrow student (width 4, 0.04M).
 # Configs use them as {{_base_.mnist_teacher}} / {{_base_.mnist_student}}.
 mnist_teacher = dict(
-    type='mmpretrain.ImageClassifier',
+    _scope_='mmpretrain',
+    type='ImageClassifier',
     backbone=dict(
         type='ResNet_CIFAR', depth=18, in_channels=1, stem_channels=16,
         base_channels=16),
     data_preprocessor=dict(
+        type='ClsDataPreprocessor',
         num_classes=10, mean=[33.46], std=[78.87], to_rgb=False),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(
         type='LinearClsHead', num_classes=10, in_channels=128,
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
 mnist_student = dict(
-    type='mmpretrain.ImageClassifier',
+    _scope_='mmpretrain',
+    type='ImageClassifier',
     backbone=dict(
         type='ResNet_CIFAR', depth=18, in_channels=1, stem_channels=4,
         base_channels=4),
     data_preprocessor=dict(
+        type='ClsDataPreprocessor',
         num_classes=10, mean=[33.46], std=[78.87], to_rgb=False),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(
