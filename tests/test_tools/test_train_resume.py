@@ -12,6 +12,7 @@ QUICK = [
     'train_dataloader.batch_size=16',
     'default_hooks.checkpoint.interval=2',
     'model.teacher_ckpt=None',
+    'default_hooks.logger.interval=1',
 ]
 
 
