@@ -11,9 +11,9 @@ import mmrazor_dccd  # noqa: F401  (compat layer before any MMRazor import)
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def run_tool(*args, timeout=900, check=True, **kwargs):
+def run_tool(*args, timeout=900, check=True, env_extra=None, **kwargs):
     """Run ``python tools/...`` from the repository root, like a user."""
-    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='2')
+    env = dict(os.environ, PYTHONPATH=REPO, **(env_extra or {}))
     proc = subprocess.run([sys.executable, *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=timeout,
                           **kwargs)

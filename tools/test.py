@@ -47,6 +47,9 @@ def main():
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = None if args.checkpoint == 'none' else args.checkpoint
+    if cfg.load_from and cfg.model.get('teacher_ckpt'):
+        # A distillation checkpoint holds the teacher's weights too.
+        cfg.model.teacher_ckpt = None
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     runner.logger.info(f'Test metrics: {metrics}')

@@ -63,3 +63,16 @@ def test_stock_mmrazor_config_ports_to_mmpretrain():
     model = MODELS.build(cfg.model)
     assert type(model).__name__ == 'SingleTeacherDistill'
     assert sum(p.numel() for p in model.student.parameters()) > 11e6
+
+
+def test_dccd_config_trains_through_tools(tmp_path):
+    proc = run_tool(
+        'tools/train.py', 'configs/dccd/dccd_r18w16_r18w4_mnist.py',
+        '--work-dir', str(tmp_path), '--cfg-options',
+        'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
+        'param_scheduler.T_max=3', 'train_dataloader.batch_size=8', *QUICK)
+    log = proc.stdout + proc.stderr
+    for term in ('distill.loss_cc', 'distill.loss_dd', 'distill.loss_kd',
+                 'student.loss', 'teacher.accuracy/top1'):
+        assert term in log, term
+    assert osp.isfile(tmp_path / 'iter_3.pth')

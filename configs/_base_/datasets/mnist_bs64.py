@@ -12,7 +12,7 @@ train_dataloader = dict(
     batch_size=64,
     num_workers=0,
     dataset=dict(type=dataset_type, split='train', pipeline=train_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='InfiniteSampler', shuffle=True),  # iteration-based
 )
 val_dataloader = dict(
     batch_size=500,

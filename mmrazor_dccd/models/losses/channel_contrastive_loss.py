@@ -90,9 +90,10 @@ def channel_contrastive_loss(feat_s: torch.Tensor,
             "'ConvModuleConnector'), or pass `student_channels` / "
             '`teacher_channels` to DCCDDistiller.')
     with torch.autocast(device_type=feat_s.device.type, enabled=False):
-        u_s = channel_embeddings(feat_s, mode, center)
+        # 1/tau on the (G, C, L) embeddings, not on the (G, C, C) logits.
+        u_s = channel_embeddings(feat_s, mode, center) / tau
         u_t = channel_embeddings(feat_t.detach(), mode, center)
-        logits = torch.bmm(u_s, u_t.transpose(1, 2)) / tau  # (G, C, C)
+        logits = torch.bmm(u_s, u_t.transpose(1, 2))  # (G, C, C)
         num_groups, num_channels = logits.shape[:2]
         target = torch.arange(
             num_channels, device=logits.device).repeat(num_groups)

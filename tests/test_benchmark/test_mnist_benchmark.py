@@ -1,0 +1,29 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""The embedded default's quick mode, end to end (real MNIST, Runner)."""
+import csv
+import math
+import os
+
+from conftest import run_tool
+
+
+def test_quick_mode_produces_table_and_plots(tmp_path):
+    work = tmp_path / 'bench'
+    proc = run_tool('tools/benchmark/mnist_benchmark.py', '--quick',
+                    '--work-dir', str(work),
+                    env_extra=dict(MMRAZOR_DCCD_CACHE=str(tmp_path / 'c')))
+    with open(work / 'results.csv') as f:
+        rows = list(csv.DictReader(f))
+    assert {r['method'] for r in rows} == {
+        'teacher', 'student', 'kd', 'dkd', 'crd', 'dccd', 'dccd_cc_only',
+        'dccd_dd_only', 'dccd_no_kd', 'dccd_batch_mode', 'dccd_tau0.05',
+        'dccd_tau0.5'
+    }
+    assert all(math.isfinite(float(r['top1'])) for r in rows)
+    assert all(0 <= float(r['top1']) <= 100 for r in rows)
+    for name in ('summary.md', 'accuracy.png', 'curves.png'):
+        assert os.path.getsize(work / name) > 0
+    summary = (work / 'summary.md').read_text()
+    assert '| dccd |' in summary and '| crd |' in summary
+    assert 'mean +- std' in summary
+    assert 'top-1' in proc.stdout
