@@ -126,3 +126,26 @@ def test_distiller_terms_switch_off():
     assert d.distill_losses['loss_dd'].num_views == 2
     with pytest.raises(ValueError, match='no loss'):
         DCCDDistiller(dd_loss=None)
+
+
+def test_distiller_connector_chain_and_user_overrides():
+    import torch.nn as nn
+    d = MODELS.build(dict(
+        _scope_='mmrazor', type='DCCDDistiller',
+        feature_layers='backbone.layer3', dd_loss=None,
+        student_channels=16, teacher_channels=64,
+        connector=[
+            dict(type='ConvModuleConnector', kernel_size=1,
+                 norm_cfg=dict(type='BN'), act_cfg=None),
+            dict(type='TorchFunctionalConnector', function_name='interpolate',
+                 func_args=dict(size=(4, 4)))
+        ],
+        distill_losses=dict(loss_cc=dict(type='ChannelContrastiveLoss',
+                                         mode='batch', tau=0.5))))
+    chain = d.connectors['feat_connector']
+    assert isinstance(chain, nn.Sequential)
+    out = chain(torch.randn(2, 16, 7, 7))
+    assert out.shape == (2, 64, 4, 4)
+    # The user's explicit loss replaces the generated one.
+    assert d.distill_losses['loss_cc'].mode == 'batch'
+    assert d.distill_losses['loss_cc'].tau == 0.5

@@ -50,9 +50,12 @@ class DCCDDistiller(ConfigurableDistiller):
             teacher feature layer. Where they differ from
             ``student_channels`` a ``connector`` maps student to teacher.
             Defaults to None.
-        connector (dict): Connector config; ``in_channel`` / ``out_channel``
-            are filled in. Defaults to a 1x1 conv + BN
-            (MMRazor's ``ConvModuleConnector``).
+        connector (dict | list[dict]): Connector config; ``in_channel`` /
+            ``out_channel`` are filled into it (into the first entry of a
+            list, which MMRazor chains, e.g. with a
+            ``TorchFunctionalConnector`` that interpolates to the teacher's
+            spatial size). Defaults to a 1x1 conv + BN (MMRazor's
+            ``ConvModuleConnector``).
         cc_loss (dict, optional): Channel contrastive loss, one per feature
             layer. Defaults to ``ChannelContrastiveLoss()``.
         dd_loss (dict, optional): Dynamic difference loss on the logits.
@@ -61,8 +64,11 @@ class DCCDDistiller(ConfigurableDistiller):
             ``dict(type='KLDivergence', tau=4)``. Defaults to None.
         num_views (int): Views per image, given to ``dd_loss``. Defaults
             to 2.
-        **kwargs: Further :class:`ConfigurableDistiller` arguments (extra
-            recorders, losses and mappings are merged in).
+        **kwargs: Further :class:`ConfigurableDistiller` arguments. Extra
+            recorders, connectors, losses and ``loss_forward_mappings`` are
+            merged in; an entry given there under a generated name (e.g.
+            ``loss_forward_mappings=dict(loss_cc=...)``) replaces the
+            generated one.
     """
 
     def __init__(self,
@@ -70,7 +76,7 @@ class DCCDDistiller(ConfigurableDistiller):
                  logits_layer: Union[str, Sequence[str]] = 'head.fc',
                  student_channels: Optional[Union[int, List[int]]] = None,
                  teacher_channels: Optional[Union[int, List[int]]] = None,
-                 connector: dict = dict(
+                 connector: Union[dict, List[dict]] = dict(
                      type='ConvModuleConnector',
                      kernel_size=1,
                      norm_cfg=dict(type='BN'),
@@ -88,20 +94,22 @@ class DCCDDistiller(ConfigurableDistiller):
             loss_forward_mappings=dict(
                 kwargs.pop('loss_forward_mappings', {})))
 
+        # setdefault everywhere: what the user passed explicitly wins.
         def record(name, student_src, teacher_src):
-            cfg['student_recorders'][name] = dict(
-                type='ModuleOutputs', source=student_src)
-            cfg['teacher_recorders'][name] = dict(
-                type='ModuleOutputs', source=teacher_src)
+            cfg['student_recorders'].setdefault(
+                name, dict(type='ModuleOutputs', source=student_src))
+            cfg['teacher_recorders'].setdefault(
+                name, dict(type='ModuleOutputs', source=teacher_src))
 
         def add_loss(loss_name, loss_cfg, recorder, connector_name=None):
-            cfg['distill_losses'][loss_name] = loss_cfg
+            cfg['distill_losses'].setdefault(loss_name, loss_cfg)
             student = dict(from_student=True, recorder=recorder)
             if connector_name:
                 student['connector'] = connector_name
-            cfg['loss_forward_mappings'][loss_name] = dict(
-                preds_S=student,
-                preds_T=dict(from_student=False, recorder=recorder))
+            cfg['loss_forward_mappings'].setdefault(
+                loss_name,
+                dict(preds_S=student,
+                     preds_T=dict(from_student=False, recorder=recorder)))
 
         layers = _as_mapping(feature_layers)
         if cc_loss is not None and layers:
@@ -116,10 +124,10 @@ class DCCDDistiller(ConfigurableDistiller):
                 if s_chs[i] is not None and t_chs[i] is not None \
                         and s_chs[i] != t_chs[i]:
                     connector_name = f'feat{suffix}_connector'
-                    cfg['connectors'][connector_name] = dict(
-                        copy.deepcopy(connector),
-                        in_channel=s_chs[i],
-                        out_channel=t_chs[i])
+                    chain = copy.deepcopy(connector)
+                    first = chain[0] if isinstance(chain, list) else chain
+                    first.update(in_channel=s_chs[i], out_channel=t_chs[i])
+                    cfg['connectors'].setdefault(connector_name, chain)
                 add_loss(f'loss_cc{suffix}', copy.deepcopy(cc_loss),
                          f'feat{suffix}', connector_name)
 
