@@ -1,0 +1,32 @@
+# Prune, then distill: DCCD from the unpruned MNIST teacher into an exported
+# pruned model (structure.json + pruned.pth in `pruned_dir`).
+_base_ = ['../dccd/dccd_r18w16_r18w4_mnist.py']
+custom_imports = dict(
+    imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
+    allow_failed_imports=False)
+
+pruned_dir = 'work_dirs/pruning/l1-norm/prune'
+teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
+# Reload the teacher at init_weights() too: DCCDDistill loads it at build
+# time but does not mark it initialised, so the Runner re-initialises it.
+teacher = dict(
+    _base_.mnist_teacher,
+    init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
+
+model = dict(
+    architecture=dict(
+        _delete_=True,
+        type='PrunedStaticModel',
+        architecture={{_base_.mnist_teacher}},
+        structure=pruned_dir + '/structure.json',
+        checkpoint=pruned_dir + '/pruned.pth'),
+    teacher=teacher,
+    teacher_ckpt=teacher_ckpt,
+    # layer4's output (128 channels) is never pruned: no connector needed.
+    distiller=dict(student_channels=128, teacher_channels=128))
+
+max_iters = 200
+optim_wrapper = dict(optimizer=dict(lr=0.01))
+param_scheduler = dict(T_max=max_iters)
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+default_hooks = dict(checkpoint=dict(interval=max_iters))

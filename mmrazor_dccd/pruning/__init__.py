@@ -1,0 +1,13 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Compression pipelines: MMRazor channel pruning combined with DCCD."""
+from .algorithms import GroupFisherDCCDDistill, ItePruneDCCDDistill
+from .export import (PrunedStaticModel, count_resources, export_pruned,
+                     pruned_structure, to_static)
+from .hooks import FlopsTargetHook
+from .mutators import MultiStepGroupFisherMutator
+
+__all__ = [
+    'GroupFisherDCCDDistill', 'ItePruneDCCDDistill', 'PrunedStaticModel',
+    'FlopsTargetHook', 'MultiStepGroupFisherMutator', 'count_resources', 'export_pruned',
+    'pruned_structure', 'to_static'
+]

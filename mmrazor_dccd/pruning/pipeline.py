@@ -1,0 +1,239 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Prune -> export -> fine-tune stages, each one MMEngine Runner.
+
+A *model spec* names a trained model without any pruning algorithm:
+``dict(checkpoint=...)`` for the unpruned MNIST teacher, or
+``dict(structure=..., checkpoint=...)`` for an exported pruned model.
+Every stage writes its export to ``<work_dir>/<name>/`` and returns a spec
+of its result, so stages chain (the cascade prunes its teaching assistant
+further, with the assistant as teacher).
+"""
+import copy
+import os.path as osp
+import shutil
+import time
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+import torch
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
+
+from mmrazor_dccd.utils import load_config
+from .export import count_resources, export_pruned, pruned_structure
+
+CONFIGS = dict(
+    l1='configs/pruning/l1-norm_r18w16_mnist.py',
+    groupfisher='configs/pruning/group-fisher_r18w16_mnist.py',
+    groupfisher_dccd='configs/pruning/group-fisher-dccd_r18w16_mnist.py',
+    finetune='configs/pruning/finetune_pruned-r18w16_mnist.py',
+    finetune_dccd='configs/pruning/dccd_finetune_pruned-r18w16_mnist.py',
+)
+# L1 (uniform) kept ratio per FLOPs target, measured with count_resources
+# on the width-16 model (layer4's output unit kept): see docs/pruning.md.
+L1_RATIO = {0.5: 0.68, 0.25: 0.44}
+
+
+@dataclass
+class Budget:
+    """Data and schedule of every stage (the report's and the tests')."""
+    num_per_class: int = 100
+    prune_iters: int = 150  # upper bound; FlopsTargetHook stops earlier
+    finetune_iters: int = 100
+    batch: int = 64  # images forwarded per step (DCCD: batch/2 x 2 views)
+    channels_per_step: int = 4
+    val_images: Optional[int] = 500
+    test_images: Optional[int] = None  # None = the 10k MNIST test set
+    seed: int = 0
+
+
+def _unwrap(runner):
+    model = runner.model
+    return model.module if is_model_wrapper(model) else model
+
+
+def model_cfg(spec: Dict, arch: dict) -> dict:
+    """A config building ``spec`` (static, weights loaded) from ``arch``."""
+    if 'structure' in spec:
+        return dict(
+            _scope_='mmrazor',
+            type='PrunedStaticModel',
+            architecture=copy.deepcopy(arch),
+            structure=spec['structure'],
+            checkpoint=spec['checkpoint'])
+    return dict(
+        copy.deepcopy(arch),
+        init_cfg=dict(type='Pretrained', checkpoint=spec['checkpoint']))
+
+
+def _set_teacher(cfg, teacher: Dict) -> None:
+    arch = cfg.mnist_teacher
+    cfg.model.teacher = model_cfg(teacher, arch)
+    # Unpruned teacher: strict load at build time (init_cfg reloads it at
+    # init_weights); a pruned one is loaded by PrunedStaticModel.
+    cfg.model.teacher_ckpt = None if 'structure' in teacher else teacher[
+        'checkpoint']
+
+
+def _budget(cfg, budget: Budget, iters: int, work_dir: str) -> None:
+    views = cfg.model.get('num_views', 1)
+    cfg.merge_from_dict({
+        'train_dataloader.dataset.num_per_class': budget.num_per_class,
+        'train_dataloader.batch_size': budget.batch // views,
+        'train_cfg.max_iters': iters,
+        'train_cfg.val_interval': iters,
+        'default_hooks.checkpoint.interval': iters,
+        'default_hooks.checkpoint.save_last': False,
+        'default_hooks.logger.interval': max(iters // 4, 1),
+        'val_dataloader.dataset.indices': budget.val_images,
+        'test_dataloader.dataset.indices': budget.test_images,
+        'randomness.seed': budget.seed,
+        'log_level': 'WARNING',
+    })
+    if cfg.param_scheduler.get('type') == 'CosineAnnealingLR':
+        cfg.param_scheduler.T_max = iters
+    cfg.work_dir = work_dir
+    cfg.experiment_name = f'{osp.basename(work_dir)}_{time.time_ns()}'
+
+
+def _fresh(work_dir: str) -> None:
+    if osp.isdir(work_dir):
+        shutil.rmtree(work_dir)
+
+
+def prune(method: str,
+          start: Dict,
+          target_ratio: float,
+          work_dir: str,
+          budget: Budget,
+          teacher: Optional[Dict] = None,
+          reference_flops: Optional[float] = None,
+          repo: str = '.') -> Dict:
+    """Prune ``start`` to ``target_ratio`` of ``reference_flops`` and
+    export it.
+
+    Args:
+        method (str): ``'l1'`` (ItePruneAlgorithm, uniform ratio) or
+            ``'groupfisher'``.
+        start (dict): Spec of the model to prune.
+        target_ratio (float): FLOPs target (0.5 or 0.25 for ``'l1'``).
+        work_dir (str): Stage folder; the export goes to it.
+        budget (Budget): Data and schedule.
+        teacher (dict, optional): Spec of a DCCD teacher: distill while
+            pruning (GroupFisher only). Defaults to None (cross-entropy).
+        reference_flops (float, optional): FLOPs the target refers to.
+            Defaults to None (``start``'s FLOPs).
+        repo (str): Repository root (configs are relative to it).
+
+    Returns:
+        dict: Spec of the pruned model, plus ``flops``, ``params``,
+        ``iters`` and ``seconds``.
+    """
+    if method == 'l1' and teacher is not None:
+        raise ValueError('Distill while pruning is implemented for '
+                         "GroupFisher here: use method='groupfisher'.")
+    key = method + ('_dccd' if teacher is not None else '')
+    cfg = load_config(osp.join(repo, CONFIGS[key]))
+    cfg.model.architecture = model_cfg(start, cfg.mnist_teacher)
+    if teacher is not None:
+        _set_teacher(cfg, teacher)
+    iters = budget.prune_iters
+    if method == 'l1':
+        if 'structure' in start:
+            raise ValueError('The L1 config prunes the unpruned width-16 '
+                             'model only; start from the teacher.')
+        ratio = L1_RATIO[target_ratio]
+        cfg.model.target_pruning_ratio = {
+            k: (v if v == 1.0 else ratio)
+            for k, v in cfg.model.target_pruning_ratio.items()
+        }
+        # Prune in 5 steps over the first half, train the rest.
+        cfg.model.step_freq = max(iters // 10, 1)
+    else:
+        cfg.model.mutator.channels_per_step = budget.channels_per_step
+        cfg.custom_hooks = [
+            dict(type='mmrazor.FlopsTargetHook', target_ratio=target_ratio,
+                 reference_flops=reference_flops, interval=1)
+        ]
+    _budget(cfg, budget, iters, work_dir)
+    _fresh(work_dir)
+    runner = Runner.from_cfg(cfg)
+    start_time = time.time()
+    runner.train()
+    algorithm = _unwrap(runner)
+    out = export_pruned(algorithm, work_dir)
+    res = count_resources(out.pop('model'))
+    return dict(out, **res, iters=runner.iter,
+                seconds=time.time() - start_time,
+                channels=sum(pruned_structure(algorithm.mutator).values()))
+
+
+def finetune(pruned: Dict,
+             work_dir: str,
+             budget: Budget,
+             teacher: Optional[Dict] = None,
+             repo: str = '.') -> Dict:
+    """Fine-tune an exported pruned model alone (CE) or with DCCD from
+    ``teacher``; test it; export the fine-tuned student (static).
+
+    Returns:
+        dict: Spec of the fine-tuned model plus ``top1``, ``flops``,
+        ``params`` and ``seconds``.
+    """
+    key = 'finetune' if teacher is None else 'finetune_dccd'
+    cfg = load_config(osp.join(repo, CONFIGS[key]))
+    student = model_cfg(pruned, cfg.mnist_teacher)
+    if teacher is None:
+        cfg.model = student
+    else:
+        cfg.model.architecture = student
+        _set_teacher(cfg, teacher)
+    _budget(cfg, budget, budget.finetune_iters, work_dir)
+    _fresh(work_dir)
+    runner = Runner.from_cfg(cfg)
+    start_time = time.time()
+    runner.train()
+    seconds = time.time() - start_time
+    top1 = runner.test()['accuracy/top1']
+    model = _unwrap(runner)
+    student = model.student if hasattr(model, 'student') else model
+    ckpt = osp.join(work_dir, 'pruned.pth')
+    torch.save({'state_dict': student.state_dict()}, ckpt)
+    structure = osp.join(work_dir, 'structure.json')
+    shutil.copy(pruned['structure'], structure)
+    return dict(
+        structure=structure, checkpoint=ckpt, top1=float(top1),
+        seconds=seconds, **count_resources(student))
+
+
+def cascade(teacher: Dict,
+            work_dir: str,
+            budget: Budget,
+            dccd: bool = True,
+            targets=(0.5, 0.25),
+            repo: str = '.') -> list:
+    """Cascaded pruning (Miles & Mikolajczyk 2020): teacher -> teaching
+    assistant -> student, each a further-pruned copy of the previous model
+    (same architecture, inherited weights). With ``dccd``, every stage is
+    pruned by GroupFisher on the gradients of DCCD from *its own* teacher
+    (the previous model) and fine-tuned with DCCD from it; without, both
+    use cross-entropy only. FLOPs targets refer to the unpruned teacher.
+
+    Returns:
+        list[dict]: Per stage, ``pruned`` and ``finetuned`` results.
+    """
+    from mmrazor.registry import MODELS
+    arch = load_config(osp.join(repo, CONFIGS['finetune'])).mnist_teacher
+    reference = count_resources(MODELS.build(copy.deepcopy(arch)))['flops']
+    stages, current = [], teacher
+    for i, target in enumerate(targets):
+        own_teacher = current if dccd else None
+        pruned = prune('groupfisher', current, target,
+                       osp.join(work_dir, f'stage{i}_prune'), budget,
+                       teacher=own_teacher, reference_flops=reference,
+                       repo=repo)
+        tuned = finetune(pruned, osp.join(work_dir, f'stage{i}_finetune'),
+                         budget, teacher=own_teacher, repo=repo)
+        stages.append(dict(target=target, pruned=pruned, finetuned=tuned))
+        current = tuned
+    return stages

@@ -1,0 +1,61 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Arguments and the teacher shared by the pruning pipeline scripts."""
+import argparse
+import json
+import os.path as osp
+import sys
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
+import mmrazor_dccd  # noqa: E402,F401
+import mmrazor_dccd.pruning  # noqa: E402,F401
+from mmrazor_dccd.pruning.pipeline import Budget  # noqa: E402
+
+QUICK = Budget(num_per_class=5, prune_iters=8, finetune_iters=3, batch=16,
+               channels_per_step=48, val_images=50, test_images=100)
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--teacher-ckpt', help='the unpruned width-16 MNIST '
+                        'teacher; default: train it (or reuse the cache) '
+                        'like tools/benchmark/mnist_benchmark.py')
+    parser.add_argument('--work-dir', required=True)
+    parser.add_argument('--quick', action='store_true',
+                        help='tiny data and schedule (the tests)')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--num-per-class', type=int)
+    parser.add_argument('--prune-iters', type=int)
+    parser.add_argument('--finetune-iters', type=int)
+
+
+def budget(args) -> Budget:
+    b = Budget(**vars(QUICK)) if args.quick else Budget()
+    b.seed = args.seed
+    for key in ('num_per_class', 'prune_iters', 'finetune_iters'):
+        if getattr(args, key) is not None:
+            setattr(b, key, getattr(args, key))
+    return b
+
+
+def teacher(args) -> dict:
+    """Spec of the unpruned teacher: the given file, else the benchmark's."""
+    if args.teacher_ckpt:
+        if not osp.isfile(args.teacher_ckpt):
+            raise SystemExit(f'--teacher-ckpt {args.teacher_ckpt} does not '
+                             'exist; omit it to train the MNIST teacher.')
+        return dict(checkpoint=args.teacher_ckpt)
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import mnist_benchmark as mb
+    from mmrazor_dccd.datasets.mnist import default_mnist_root
+    s = mb.settings(argparse.Namespace(
+        quick=args.quick, seeds=None, iters=None, teacher_iters=None,
+        num_per_class=None))
+    cache = osp.normpath(
+        osp.join(osp.dirname(default_mnist_root()), '..', 'teachers'))
+    ckpt, info = mb.get_teacher(s, osp.join(args.work_dir, 'bench'), cache)
+    return dict(checkpoint=ckpt, top1=info['top1'])
+
+
+def dump(result: dict, path: str) -> None:
+    with open(path, 'w') as f:
+        json.dump(result, f, indent=2, default=str)

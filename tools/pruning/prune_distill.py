@@ -1,0 +1,51 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Prune the MNIST width-16 ResNet_CIFAR-18, export it, fine-tune it.
+
+    # L1-norm (ItePruneAlgorithm) to ~25% FLOPs, then DCCD from the teacher
+    python tools/pruning/prune_distill.py --method l1 --finetune dccd \\
+        --work-dir work_dirs/pruning/l1_dccd
+    # GroupFisher with the DCCD teacher attached while pruning
+    python tools/pruning/prune_distill.py --method groupfisher \\
+        --distill-while-pruning --finetune dccd --work-dir work_dirs/pruning/gf
+    ... --quick   # tiny data and schedule (the tests)
+
+Writes <work-dir>/prune/{structure.json,pruned.pth} (the static pruned
+model), <work-dir>/finetune/ (the fine-tuned one, same format) and
+<work-dir>/result.json.
+"""
+import argparse
+import os.path as osp
+
+from common import REPO, add_common_args, budget, dump, teacher
+
+from mmrazor_dccd.pruning.pipeline import finetune, prune
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--method', choices=['l1', 'groupfisher'],
+                        default='l1')
+    parser.add_argument('--target', type=float, default=0.25,
+                        help='FLOPs ratio to reach (l1: 0.5 or 0.25)')
+    parser.add_argument('--distill-while-pruning', action='store_true',
+                        help='GroupFisher with the DCCD teacher attached')
+    parser.add_argument('--finetune', choices=['ce', 'dccd'], default='dccd')
+    add_common_args(parser)
+    args = parser.parse_args()
+    b, t = budget(args), teacher(args)
+    pruned = prune(args.method, t, args.target,
+                   osp.join(args.work_dir, 'prune'), b,
+                   teacher=t if args.distill_while_pruning else None,
+                   repo=REPO)
+    tuned = finetune(pruned, osp.join(args.work_dir, 'finetune'), b,
+                     teacher=t if args.finetune == 'dccd' else None,
+                     repo=REPO)
+    result = dict(vars(args), pruned=pruned, finetuned=tuned)
+    dump(result, osp.join(args.work_dir, 'result.json'))
+    print(f"{args.method}: {pruned['flops']:.2f}M FLOPs, "
+          f"{pruned['params']:.3f}M params, top-1 {tuned['top1']:.2f} "
+          f"after {args.finetune} fine-tuning")
+
+
+if __name__ == '__main__':
+    main()
