@@ -11,7 +11,13 @@ import re
 import tempfile
 
 from mmengine.config import Config
+from mmengine.config.utils import MODULE2PACKAGE
 from mmengine.utils import get_installed_path
+
+# Let MMEngine resolve `_base_ = 'mmrazor_dccd::dccd/...py'` like
+# `mmpretrain::`: it looks in get_installed_path(pkg)/.mim/configs, which is
+# a symlink to configs/ in a checkout and a copy in an installed wheel.
+MODULE2PACKAGE.setdefault('mmrazor_dccd', 'mmrazor_dccd')
 
 # MMClassification 1.x names that MMPretrain renamed.
 _MMCLS_RENAMES = {
