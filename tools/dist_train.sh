@@ -18,5 +18,4 @@ $PYTHON -m torch.distributed.run \
     --master_port=$PORT \
     $(dirname "$0")/train.py \
     $CONFIG \
-
     --launcher pytorch ${@:3}

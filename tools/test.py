@@ -10,6 +10,7 @@ from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
 from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.utils.launcher import init_cpu_dist
 
 
 def parse_args():
@@ -46,6 +47,7 @@ def main():
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    init_cpu_dist(cfg, args.launcher)
     cfg.load_from = None if args.checkpoint == 'none' else args.checkpoint
     if cfg.load_from and cfg.model.get('teacher_ckpt'):
         # A distillation checkpoint holds the teacher's weights too.

@@ -17,6 +17,7 @@ from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
 from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.utils.launcher import init_cpu_dist
 
 
 def parse_args():
@@ -97,6 +98,7 @@ def main():
     args = parse_args()
     register_all_modules(False)
     cfg = merge_args(load_config(args.config), args)
+    init_cpu_dist(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -62,10 +62,7 @@ train_dataloader = dict(
             dict(type='LoadImageFromFile'),
             dict(type='RandomResizedCrop', scale=224, backend='pillow'),
             dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-            dict(type='ToTensor', keys={{_base_.crd_keys}}),
-            dict(
-                type='PackInputs', algorithm_keys={{_base_.crd_keys}},
-                meta_keys={{_base_.crd_meta_keys}}),
+            dict(type='mmrazor.PackCRDInputs'),
         ])))
 _pil_test_pipeline = [
     dict(type='LoadImageFromFile'),

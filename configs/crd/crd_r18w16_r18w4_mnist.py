@@ -2,7 +2,7 @@
 # 2020) with its CRDDataset memory-bank sampling, as in
 # mmrazor::distill/mmcls/crd/crd_neck_r50_r18_8xb16_cifar10.py, on the MNIST
 # teacher / student pair, on CPU. MMRazor's PackCRDClsInputs needs mmcls;
-# MMPretrain's ToTensor + PackInputs(algorithm_keys=...) pack the same fields.
+# mmrazor.PackCRDInputs packs the same fields for MMPretrain.
 _base_ = [
     '../_base_/models/resnet18-cifar_mnist.py',
     '../_base_/datasets/mnist_bs64.py',
@@ -11,7 +11,6 @@ _base_ = [
 # Written by `python tools/train.py configs/mnist/resnet18-cifar-w16_mnist-teacher.py`.
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
 num_per_class = None  # None: all 60k images; the benchmark uses a subset
-crd_keys = ['sample_idx', 'contrast_sample_idxs']
 
 model = dict(
     _scope_='mmrazor',
@@ -59,8 +58,7 @@ train_dataloader = dict(
             num_per_class=num_per_class,
             pipeline=[
                 dict(type='RandomCrop', crop_size=28, padding=2),
-                dict(type='ToTensor', keys=crd_keys),
-                dict(type='PackInputs', algorithm_keys=crd_keys),
+                dict(type='mmrazor.PackCRDInputs'),
             ])))
 
 find_unused_parameters = True

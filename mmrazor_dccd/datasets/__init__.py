@@ -1,5 +1,9 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 from .data_preprocessor import MultiViewClsDataPreprocessor
 from .mnist import PackagedMNIST, prepare_mnist
+from .transforms import PackCRDInputs
 
-__all__ = ['MultiViewClsDataPreprocessor', 'PackagedMNIST', 'prepare_mnist']
+__all__ = [
+    'MultiViewClsDataPreprocessor', 'PackagedMNIST', 'prepare_mnist',
+    'PackCRDInputs'
+]
