@@ -105,6 +105,7 @@ def test_teacher_checkpoint_errors(cfg, tmp_path):
     torch.save({'state_dict': teacher.state_dict()}, tmp_path / 'ok.pth')
     model_cfg.teacher_ckpt = str(tmp_path / 'ok.pth')
     model = MODELS.build(model_cfg)
+    model.init_weights()  # what the Runner does next: must not reset them
     assert not any(p.requires_grad for p in model.teacher.parameters())
     torch.testing.assert_close(model.teacher.state_dict(),
                                teacher.state_dict())

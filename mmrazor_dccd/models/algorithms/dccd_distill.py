@@ -64,6 +64,8 @@ class DCCDDistill(SingleTeacherDistill):
                 f'Teacher checkpoint {ckpt!r} does not fit the teacher '
                 f'architecture: {exc}\nCheck `model.teacher` against the '
                 'config that trained the checkpoint.') from exc
+        # The Runner's init_weights() must not re-initialise loaded weights.
+        self.teacher._is_init = True
         # The teacher is frozen; load_checkpoint does not touch requires_grad.
         self.teacher.requires_grad_(self.teacher_trainable)
 
