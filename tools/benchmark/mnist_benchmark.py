@@ -28,6 +28,7 @@ import torch
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
     __file__)))))
 import mmrazor_dccd  # noqa: E402,F401
+from mmengine.config import DictAction  # noqa: E402
 from mmengine.hooks import Hook  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from tqdm import tqdm  # noqa: E402
@@ -103,6 +104,9 @@ def parse_args():
     parser.add_argument('--teacher-iters', type=int)
     parser.add_argument('--num-per-class', type=int)
     parser.add_argument('--work-dir', default='work_dirs/mnist_benchmark')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, default={},
+        help='override settings of every student run (not the teacher)')
     parser.add_argument('--update-docs', action='store_true',
                         help='copy the table to docs/results/')
     return parser.parse_args()
@@ -188,17 +192,17 @@ def train_and_test(cfg, desc) -> tuple:
 
 def get_teacher(s, work_dir, cache_dir) -> tuple:
     """Train the teacher once per setting; later runs reuse the cached file."""
-    key_src = json.dumps([open(osp.join(REPO, TEACHER)).read(),
-                          s['teacher_iters'], s['num_per_class'],
-                          s['val_images'], s['test_images'], s['batch']])
+    cfg = build_cfg(TEACHER, {}, s, work_dir, 'teacher', 0,
+                    s['teacher_iters'], None)
+    # The resolved config (model, data, schedule, seed) identifies it.
+    key_src = cfg.pretty_text.replace(cfg.experiment_name, '').replace(
+        cfg.work_dir, '')
     key = hashlib.sha1(key_src.encode()).hexdigest()[:12]
     ckpt = osp.join(cache_dir, f'mnist_teacher_{key}.pth')
     meta = ckpt.replace('.pth', '.json')
     if osp.isfile(ckpt) and osp.isfile(meta):
         with open(meta) as f:
             return ckpt, json.load(f)
-    cfg = build_cfg(TEACHER, {}, s, work_dir, 'teacher', 0,
-                    s['teacher_iters'], None)
     top1, curve, seconds = train_and_test(cfg, 'teacher')
     os.makedirs(cache_dir, exist_ok=True)
     last = osp.join(cfg.work_dir, f"iter_{s['teacher_iters']}.pth")
@@ -238,8 +242,8 @@ def main():
     jobs = [(m, seed) for m in methods for seed in s['seeds']]
     for method, seed in tqdm(jobs, desc='runs', position=0, unit='run'):
         config, options = methods[method]
-        cfg = build_cfg(config, options, s, work_dir, method, seed,
-                        s['iters'], teacher_ckpt)
+        cfg = build_cfg(config, dict(options, **args.cfg_options), s,
+                        work_dir, method, seed, s['iters'], teacher_ckpt)
         top1, curve, seconds = train_and_test(cfg, f'{method} seed {seed}')
         rows.append(dict(method=method, seed=seed, top1=top1,
                          seconds=seconds))

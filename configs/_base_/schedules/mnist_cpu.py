@@ -3,7 +3,7 @@ _base_ = '../default_runtime.py'  # + iteration-based hooks below
 
 max_iters = 600
 optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
+    optimizer=dict(type='SGD', lr=0.2, momentum=0.9, weight_decay=5e-4))
 param_scheduler = dict(
     type='CosineAnnealingLR', T_max=max_iters, by_epoch=False, eta_min=0)
 train_cfg = dict(by_epoch=False, max_iters=max_iters, val_interval=200)
