@@ -1,0 +1,13 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Training-engine reliability: crash-safe checkpoints, clear refusals of
+unsafe checkpoints, bitwise-reproducible CPU runs."""
+from .checkpoint import (AtomicLocalBackend, UnsafeCheckpointError,
+                         atomic_write, register_safe_loaders)
+from .hooks import AtomicCheckpointHook, CPUDeterminismHook
+
+register_safe_loaders()
+
+__all__ = [
+    'AtomicCheckpointHook', 'AtomicLocalBackend', 'CPUDeterminismHook',
+    'UnsafeCheckpointError', 'atomic_write', 'register_safe_loaders'
+]

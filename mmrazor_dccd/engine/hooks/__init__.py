@@ -1,0 +1,5 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+from .atomic_checkpoint_hook import AtomicCheckpointHook
+from .cpu_determinism_hook import CPUDeterminismHook
+
+__all__ = ['AtomicCheckpointHook', 'CPUDeterminismHook']

@@ -1,0 +1,80 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""A ``CheckpointHook`` whose saves survive being killed half-way."""
+import glob
+import os
+import os.path as osp
+
+from mmengine.dist import is_main_process
+from mmengine.hooks import CheckpointHook
+
+from mmrazor.registry import HOOKS
+from ..checkpoint import atomic_write
+
+
+@HOOKS.register_module()
+class AtomicCheckpointHook(CheckpointHook):
+    """MMEngine's :class:`CheckpointHook`, crash-safe.
+
+    MMEngine 0.10.7 deletes the oldest kept checkpoint, then writes the new
+    ``.pth`` in place, then rewrites ``last_checkpoint`` in place. A process
+    killed during the save can leave a truncated ``.pth`` or an empty
+    ``last_checkpoint``; with ``max_keep_ckpts=1`` ``last_checkpoint`` even
+    names the file just deleted, so ``--resume`` fails. Here the ``.pth`` is
+    written to a temporary file and renamed into place
+    (:class:`AtomicLocalBackend`), ``last_checkpoint`` is replaced the same
+    way, and old checkpoints are deleted only after both: at any instant
+    ``last_checkpoint`` names a complete checkpoint.
+
+    Args:
+        **kwargs: Arguments of :class:`mmengine.hooks.CheckpointHook`.
+            Without ``backend_args`` / ``file_client_args`` local writes use
+            the ``atomic_local`` backend.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        if kwargs.get('backend_args') is None and kwargs.get(
+                'file_client_args') is None:
+            kwargs['backend_args'] = dict(backend='atomic_local')
+        super().__init__(**kwargs)
+
+    def before_train(self, runner) -> None:
+        super().before_train(runner)
+        if is_main_process():  # leftovers of a save that was killed
+            for tmp in glob.glob(osp.join(self.out_dir, '*.partial-*')):
+                os.remove(tmp)
+
+    def _save_checkpoint_with_step(self, runner, step, meta) -> None:
+        stale = None
+        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids and
+                                            self.keep_ckpt_ids[-1] == step):
+            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
+                stale = self.file_backend.join_path(
+                    self.out_dir,
+                    self.filename_tmpl.format(self.keep_ckpt_ids.popleft()))
+            self.keep_ckpt_ids.append(step)
+            runner.message_hub.update_info('keep_ckpt_ids',
+                                           list(self.keep_ckpt_ids))
+
+        ckpt_filename = self.filename_tmpl.format(step)
+        self.last_ckpt = self.file_backend.join_path(self.out_dir,
+                                                     ckpt_filename)
+        runner.message_hub.update_info('last_ckpt', self.last_ckpt)
+        runner.save_checkpoint(
+            self.out_dir,
+            ckpt_filename,
+            self.file_client_args,
+            save_optimizer=self.save_optimizer,
+            save_param_scheduler=self.save_param_scheduler,
+            meta=meta,
+            by_epoch=self.by_epoch,
+            backend_args=self.backend_args,
+            **self.args)
+        if not is_main_process():
+            return
+        atomic_write(self.last_ckpt,
+                     osp.join(runner.work_dir, 'last_checkpoint'))
+        if stale is not None and stale != self.last_ckpt:
+            if self.file_backend.isfile(stale):
+                self.file_backend.remove(stale)
+            elif self.file_backend.isdir(stale):  # DeepSpeed checkpoints
+                self.file_backend.rmtree(stale)
