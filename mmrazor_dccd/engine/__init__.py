@@ -3,11 +3,13 @@
 unsafe checkpoints, bitwise-reproducible CPU runs."""
 from .checkpoint import (AtomicLocalBackend, UnsafeCheckpointError,
                          atomic_write, register_safe_loaders)
+from .config_check import check_model_keys
 from .hooks import AtomicCheckpointHook, CPUDeterminismHook
 
 register_safe_loaders()
 
 __all__ = [
     'AtomicCheckpointHook', 'AtomicLocalBackend', 'CPUDeterminismHook',
-    'UnsafeCheckpointError', 'atomic_write', 'register_safe_loaders'
+    'UnsafeCheckpointError', 'atomic_write', 'check_model_keys',
+    'register_safe_loaders'
 ]

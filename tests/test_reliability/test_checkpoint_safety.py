@@ -122,7 +122,8 @@ def test_last_checkpoint_survives_a_killed_save(dccd_cfg, monkeypatch,
     monkeypatch.undo()
 
     last = open(osp.join(work_dir, 'last_checkpoint')).read().strip()
-    assert isinstance(hook, AtomicCheckpointHook) == ('Atomic' in hook_type)
+    assert isinstance(hook, AtomicCheckpointHook) == (
+        'Atomic' in hook_type)
     if hook_type == 'CheckpointHook':
         # MMEngine deleted iter_2.pth before writing iter_3.pth: --resume
         # would follow last_checkpoint to a file that no longer exists.
