@@ -10,6 +10,7 @@ import torch
 from mmengine.runner import Runner
 
 from mmrazor.registry import MODELS
+from reliability_fixtures import dccd_cfg, tiny_dccd_cfg  # noqa: F401
 from mmrazor_dccd.datasets import PackagedMNIST, prepare_mnist
 from mmrazor_dccd.datasets.mnist import default_mnist_root
 from mmrazor_dccd.engine import check_model_keys

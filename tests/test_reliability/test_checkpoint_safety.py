@@ -14,6 +14,7 @@ from mmengine.hooks import CheckpointHook
 from mmengine.runner import Runner, load_checkpoint
 
 from mmrazor.registry import MODELS
+from reliability_fixtures import dccd_cfg, tiny_dccd_cfg  # noqa: F401
 from mmrazor_dccd.engine import (AtomicCheckpointHook, AtomicLocalBackend,
                                  UnsafeCheckpointError)
 

@@ -9,7 +9,8 @@ import sys
 import time
 
 import torch
-from conftest import REPO
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 # What configs/_base_/default_runtime.py enables (see docs/bad_inputs.md).
 RELIABLE_CFG = f"""

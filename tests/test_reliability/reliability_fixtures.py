@@ -1,4 +1,6 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Fixtures of the reliability tests (imported by them: a second
+``conftest.py`` would shadow ``tests/conftest.py``'s ``run_tool``)."""
 import copy
 import os
 
