@@ -29,9 +29,9 @@ _SOURCES = {
 }
 
 
-def load_mnist_digits(split: str = 'train',
-                      data_root: Optional[str] = None
-                      ) -> Tuple[np.ndarray, np.ndarray]:
+def load_mnist_digits(
+        split: str = 'train',
+        data_root: Optional[str] = None) -> Tuple[np.ndarray, np.ndarray]:
     """(N, 28, 28) uint8 digits and (N, ) labels of the packaged MNIST.
 
     Args:
@@ -98,16 +98,16 @@ def compose_canvas(digits: np.ndarray,
             x, y = rng.integers(0, canvas_size - side + 1, size=2)
             x, y = int(x), int(y)
             # Patches never overlap, so each digit's ink stays its own.
-            if all(x + side <= tx or tx + tw <= x or y + side <= ty
-                   or ty + th <= y for tx, ty, tw, th in taken):
+            if all(x + side <= tx or tx + tw <= x or y + side <= ty or ty +
+                   th <= y for tx, ty, tw, th in taken):
                 break
         else:
             continue
         taken.append((x, y, side, side))
         canvas[y:y + side, x:x + side] = patch
         bx, by, bw, bh = ink_box(patch)
-        objects.append(dict(label=int(labels[idx]),
-                            bbox=[x + bx, y + by, bw, bh]))
+        objects.append(
+            dict(label=int(labels[idx]), bbox=[x + bx, y + by, bw, bh]))
     if not objects:  # the first placement on an empty canvas always fits
         raise RuntimeError('No digit placed; check num_digits.')
     return canvas, objects
@@ -153,25 +153,35 @@ def make_mnist_detection(out_dir: str,
     os.makedirs(osp.join(out_dir, 'annotations'), exist_ok=True)
     images, annotations = [], []
     for img_id in range(num_images):
-        canvas, objects = compose_canvas(
-            digits, labels, rng, canvas_size, tuple(num_digits),
-            tuple(digit_size))
+        canvas, objects = compose_canvas(digits, labels, rng, canvas_size,
+                                         tuple(num_digits), tuple(digit_size))
         file_name = f'{img_id:06d}.png'
         cv2.imwrite(osp.join(img_dir, file_name), canvas)
-        images.append(dict(id=img_id, file_name=file_name,
-                           width=canvas_size, height=canvas_size))
+        images.append(
+            dict(id=img_id,
+                 file_name=file_name,
+                 width=canvas_size,
+                 height=canvas_size))
         for obj in objects:
             w, h = obj['bbox'][2:]
-            annotations.append(dict(
-                id=len(annotations) + 1, image_id=img_id,
-                category_id=obj['label'] + 1, bbox=obj['bbox'],
-                area=w * h, iscrowd=0))
+            annotations.append(
+                dict(id=len(annotations) + 1,
+                     image_id=img_id,
+                     category_id=obj['label'] + 1,
+                     bbox=obj['bbox'],
+                     area=w * h,
+                     iscrowd=0))
     ann_file = osp.join(out_dir, 'annotations', f'instances_{split}.json')
     with open(ann_file, 'w', encoding='utf-8') as f:
-        json.dump(dict(
-            info=dict(description='MNIST digits on canvases (mmrazor-dccd)',
-                      split=split, seed=seed),
-            images=images, annotations=annotations,
-            categories=[dict(id=i + 1, name=name)
-                        for i, name in enumerate(CLASSES)]), f)
+        json.dump(
+            dict(info=dict(
+                description='MNIST digits on canvases (mmrazor-dccd)',
+                split=split,
+                seed=seed),
+                 images=images,
+                 annotations=annotations,
+                 categories=[
+                     dict(id=i + 1, name=name)
+                     for i, name in enumerate(CLASSES)
+                 ]), f)
     return dict(ann_file=ann_file, img_dir=img_dir)

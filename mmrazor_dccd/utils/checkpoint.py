@@ -45,9 +45,9 @@ def _listed(keys) -> str:
     return ', '.join(keys[:_MAX_KEYS]) + more
 
 
-def extract_state_dict(state_dict: Dict[str, torch.Tensor],
-                       prefix: str = STUDENT_BACKBONE
-                       ) -> 'OrderedDict[str, torch.Tensor]':
+def extract_state_dict(
+        state_dict: Dict[str, torch.Tensor],
+        prefix: str = STUDENT_BACKBONE) -> 'OrderedDict[str, torch.Tensor]':
     """Keys under ``prefix``, with the prefix removed.
 
     A leading ``module.`` (DDP wrapper) is ignored.
@@ -64,8 +64,10 @@ def extract_state_dict(state_dict: Dict[str, torch.Tensor],
     """
     if not prefix.endswith('.'):
         prefix += '.'
-    keys = [k[len('module.'):] if k.startswith('module.') else k
-            for k in state_dict]
+    keys = [
+        k[len('module.'):] if k.startswith('module.') else k
+        for k in state_dict
+    ]
     out = OrderedDict((k[len(prefix):], v)
                       for k, v in zip(keys, state_dict.values())
                       if k.startswith(prefix))
@@ -99,9 +101,11 @@ def check_state_dict(module: nn.Module,
     expected = module.state_dict()
     missing = set(expected) - set(state_dict)
     unexpected = set(state_dict) - set(expected)
-    shapes = [f'{k}: {tuple(state_dict[k].shape)} vs '
-              f'{tuple(expected[k].shape)}' for k in expected
-              if k in state_dict and state_dict[k].shape != expected[k].shape]
+    shapes = [
+        f'{k}: {tuple(state_dict[k].shape)} vs '
+        f'{tuple(expected[k].shape)}' for k in expected
+        if k in state_dict and state_dict[k].shape != expected[k].shape
+    ]
     if not (missing or unexpected or shapes):
         return
     lines = [f'{what} does not fit {type(module).__name__}:']
@@ -128,11 +132,12 @@ def load_backbone(module: nn.Module,
     return module
 
 
-def convert_student_backbone(src: str,
-                             dst: str,
-                             prefix: str = STUDENT_BACKBONE,
-                             backbone: Optional[nn.Module] = None
-                             ) -> 'OrderedDict[str, torch.Tensor]':
+def convert_student_backbone(
+        src: str,
+        dst: str,
+        prefix: str = STUDENT_BACKBONE,
+        backbone: Optional[nn.Module] = None
+) -> 'OrderedDict[str, torch.Tensor]':
     """Write the weights under ``prefix`` of ``src`` as a checkpoint ``dst``.
 
     ``dst`` is ``{'state_dict': ..., 'meta': ...}`` with keys relative to the
@@ -150,6 +155,7 @@ def convert_student_backbone(src: str,
     weights = extract_state_dict(load_state_dict_file(src), prefix)
     if backbone is not None:
         load_backbone(backbone, weights, f'{prefix!r} of {src!r}')
-    torch.save(dict(state_dict=weights,
-                    meta=dict(source=str(src), prefix=prefix)), dst)
+    torch.save(
+        dict(state_dict=weights, meta=dict(source=str(src), prefix=prefix)),
+        dst)
     return weights

@@ -42,17 +42,21 @@ def test_boxes_are_exact_ink_extents(mnist_det):
 
 def test_seeded_and_splits_differ(mnist_det, tmp_path):
     make_mnist_detection(str(tmp_path), 'train', num_images=8, seed=0)
-    assert _load(str(tmp_path), 'train')['annotations'] == _load(
-        mnist_det, 'train')['annotations']
-    assert _load(mnist_det, 'val')['annotations'] != _load(
-        mnist_det, 'train')['annotations']
+    assert _load(str(tmp_path),
+                 'train')['annotations'] == _load(mnist_det,
+                                                  'train')['annotations']
+    assert _load(mnist_det,
+                 'val')['annotations'] != _load(mnist_det,
+                                                'train')['annotations']
 
 
 def test_mmdet_coco_dataset_reads_it(mnist_det):
-    ds = CocoDataset(
-        data_root=mnist_det, ann_file='annotations/instances_val.json',
-        data_prefix=dict(img='val/'), metainfo=dict(classes=CLASSES),
-        test_mode=True, pipeline=[])
+    ds = CocoDataset(data_root=mnist_det,
+                     ann_file='annotations/instances_val.json',
+                     data_prefix=dict(img='val/'),
+                     metainfo=dict(classes=CLASSES),
+                     test_mode=True,
+                     pipeline=[])
     coco = _load(mnist_det, 'val')
     assert len(ds) == 8
     assert sum(len(d['instances']) for d in ds) == len(coco['annotations'])
@@ -62,7 +66,10 @@ def test_bad_arguments_name_the_fix(tmp_path):
     rng = np.random.default_rng(0)
     digits = np.full((1, 28, 28), 255, np.uint8)
     with pytest.raises(ValueError, match='lower digit_size'):
-        compose_canvas(digits, np.zeros(1), rng, canvas_size=32,
+        compose_canvas(digits,
+                       np.zeros(1),
+                       rng,
+                       canvas_size=32,
                        digit_size=(20, 48))
     with pytest.raises(ValueError, match='Unknown split'):
         make_mnist_detection(str(tmp_path), 'test', num_images=1)

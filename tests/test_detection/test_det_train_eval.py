@@ -10,9 +10,9 @@ from mmengine.registry import MODELS, DefaultScope
 from mmengine.utils import import_modules_from_strings
 from mnist_det_fixture import mnist_det  # noqa: F401
 
-CONFIGS = sorted(
-    p for p in glob.glob(osp.join(REPO, 'configs/detection/*/*.py'))
-    if '/_base_/' not in p)
+CONFIGS = sorted(p
+                 for p in glob.glob(osp.join(REPO, 'configs/detection/*/*.py'))
+                 if '/_base_/' not in p)
 MNIST = osp.join(REPO, 'configs/detection/mnist')
 
 
@@ -38,13 +38,14 @@ def test_config_builds(config):
 
 def _train(config, data_root, work_dir, *options):
     ann = osp.join(data_root, 'annotations', 'instances_val.json')
-    proc = run_tool(
-        'tools/train.py', config, '--work-dir', work_dir, '--cfg-options',
-        f'train_dataloader.dataset.data_root={data_root}',
-        f'val_dataloader.dataset.data_root={data_root}',
-        f'val_evaluator.ann_file={ann}', 'train_dataloader.batch_size=2',
-        'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
-        'default_hooks.logger.interval=1', *options)
+    proc = run_tool('tools/train.py', config, '--work-dir', work_dir,
+                    '--cfg-options',
+                    f'train_dataloader.dataset.data_root={data_root}',
+                    f'val_dataloader.dataset.data_root={data_root}',
+                    f'val_evaluator.ann_file={ann}',
+                    'train_dataloader.batch_size=2', 'train_cfg.max_iters=2',
+                    'train_cfg.val_interval=2',
+                    'default_hooks.logger.interval=1', *options)
     return proc.stdout + proc.stderr
 
 
@@ -56,13 +57,13 @@ def test_detector_trains_and_evaluates_on_cpu(mnist_det, tmp_path):  # noqa
     assert osp.isfile(tmp_path / 'iter_2.pth')
 
 
-def test_detector_to_detector_dccd_trains_and_evaluates(mnist_det,  # noqa
-                                                        tmp_path):
-    log = _train(
-        osp.join(MNIST, 'dccd_fpn_retina-w16_retina-w4_mnist-det.py'),
-        mnist_det, str(tmp_path), 'model.teacher_ckpt=None',
-        'model.architecture.test_cfg.score_thr=0.0',
-        'model.teacher.test_cfg.score_thr=0.0')
+def test_detector_to_detector_dccd_trains_and_evaluates(
+        mnist_det,  # noqa
+        tmp_path):
+    log = _train(osp.join(MNIST, 'dccd_fpn_retina-w16_retina-w4_mnist-det.py'),
+                 mnist_det, str(tmp_path), 'model.teacher_ckpt=None',
+                 'model.architecture.test_cfg.score_thr=0.0',
+                 'model.teacher.test_cfg.score_thr=0.0')
     for level in range(3):
         assert f'distill.loss_cc_fpn{level}:' in log
     assert 'coco/bbox_mAP:' in log and 'teacher.coco/bbox_mAP:' in log

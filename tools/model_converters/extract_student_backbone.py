@@ -3,7 +3,7 @@
 
     python tools/model_converters/extract_student_backbone.py \
         work_dirs/dccd_.../iter_600.pth checkpoints/dccd_student_backbone.pth \
-        --config configs/detection/mnist/retinanet_r18cifar-w4-dccd_fpn_mnist-det.py
+        --config configs/detection/mnist/<detector config>.py
 
 The output holds ``state_dict`` with keys relative to the backbone, for
 ``backbone=dict(..., init_cfg=dict(type='Pretrained', checkpoint=OUT))``.
@@ -31,7 +31,8 @@ def parse_args():
     parser.add_argument('src', help='DCCD / MMRazor distillation checkpoint')
     parser.add_argument('dst', help='output checkpoint')
     parser.add_argument(
-        '--prefix', default=STUDENT_BACKBONE,
+        '--prefix',
+        default=STUDENT_BACKBONE,
         help="sub-module to extract (default: %(default)s; 'backbone.' for "
         "a plain classifier or detector, 'teacher.backbone.' for the "
         'teacher)')

@@ -13,6 +13,11 @@ levels = (0, 1, 2)  # strides 4, 8, 16: 32x32, 16x16, 8x8 maps at 128x128
 cc_loss = dict(
     type='ChannelContrastiveLoss', tau=0.1, mode='per_sample',
     loss_weight=1.0)
+# The output of every FPN level, in the student and in the teacher.
+fpn_recorders = {
+    f'fpn{i}': dict(type='ModuleOutputs', source=f'neck.fpn_convs.{i}.conv')
+    for i in levels
+}
 
 model = dict(
     _scope_='mmrazor',
@@ -22,14 +27,8 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='ConfigurableDistiller',
-        student_recorders={
-            f'fpn{i}': dict(type='ModuleOutputs', source=f'neck.fpn_convs.{i}.conv')
-            for i in levels
-        },
-        teacher_recorders={
-            f'fpn{i}': dict(type='ModuleOutputs', source=f'neck.fpn_convs.{i}.conv')
-            for i in levels
-        },
+        student_recorders=fpn_recorders,
+        teacher_recorders=fpn_recorders,
         distill_losses={f'loss_cc_fpn{i}': cc_loss for i in levels},
         loss_forward_mappings={
             f'loss_cc_fpn{i}': dict(

@@ -6,7 +6,7 @@
 #       work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth \
 #       work_dirs/checkpoints/r18cifar-w16_mnist_backbone.pth \
 #       --prefix backbone. \
-#       --config configs/detection/mnist/retinanet_r18cifar-w16_fpn_mnist-det.py
+#       --config THIS_CONFIG
 _base_ = './retinanet_r18cifar-w4_fpn_mnist-det.py'
 backbone_ckpt = 'work_dirs/checkpoints/r18cifar-w16_mnist_backbone.pth'
 model = dict(

@@ -3,7 +3,7 @@
 #   python tools/model_converters/extract_student_backbone.py \
 #       work_dirs/dccd_r18w16_r18w4_mnist/iter_600.pth \
 #       work_dirs/checkpoints/dccd_r18cifar-w4_mnist_backbone.pth \
-#       --config configs/detection/mnist/retinanet_r18cifar-w4-dccd_fpn_mnist-det.py
+#       --config THIS_CONFIG
 _base_ = './retinanet_r18cifar-w4_fpn_mnist-det.py'
 backbone_ckpt = 'work_dirs/checkpoints/dccd_r18cifar-w4_mnist_backbone.pth'
 model = dict(
