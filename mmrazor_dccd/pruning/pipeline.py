@@ -38,11 +38,11 @@ L1_RATIO = {0.5: 0.68, 0.25: 0.44}
 class Budget:
     """Data and schedule of every stage (the report's and the tests')."""
     num_per_class: int = 100
-    prune_iters: int = 150  # upper bound; FlopsTargetHook stops earlier
-    finetune_iters: int = 100
-    batch: int = 64  # images forwarded per step (DCCD: batch/2 x 2 views)
-    channels_per_step: int = 4
-    val_images: Optional[int] = 500
+    prune_iters: int = 80  # GroupFisher: upper bound, stops at the target
+    finetune_iters: int = 60
+    batch: int = 32  # images forwarded per step (DCCD: batch/2 x 2 views)
+    channels_per_step: int = 8
+    val_images: Optional[int] = 200
     test_images: Optional[int] = None  # None = the 10k MNIST test set
     seed: int = 0
 
@@ -82,6 +82,8 @@ def _budget(cfg, budget: Budget, iters: int, work_dir: str) -> None:
         'train_dataloader.batch_size': budget.batch // views,
         'train_cfg.max_iters': iters,
         'train_cfg.val_interval': iters,
+        # No validation: fine-tuned models are tested once, at the end.
+        'train_cfg.val_begin': iters + 1,
         'default_hooks.checkpoint.interval': iters,
         'default_hooks.checkpoint.save_last': False,
         'default_hooks.logger.interval': max(iters // 4, 1),
@@ -147,8 +149,9 @@ def prune(method: str,
             k: (v if v == 1.0 else ratio)
             for k, v in cfg.model.target_pruning_ratio.items()
         }
-        # Prune in 5 steps over the first half, train the rest.
-        cfg.model.step_freq = max(iters // 10, 1)
+        # Prune in (up to) 5 steps over the first half, train the rest.
+        cfg.model.prune_times = min(5, iters)
+        cfg.model.step_freq = max(iters // (2 * cfg.model.prune_times), 1)
     else:
         cfg.model.mutator.channels_per_step = budget.channels_per_step
         cfg.custom_hooks = [

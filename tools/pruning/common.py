@@ -11,8 +11,8 @@ import mmrazor_dccd  # noqa: E402,F401
 import mmrazor_dccd.pruning  # noqa: E402,F401
 from mmrazor_dccd.pruning.pipeline import Budget  # noqa: E402
 
-QUICK = Budget(num_per_class=5, prune_iters=8, finetune_iters=3, batch=16,
-               channels_per_step=48, val_images=50, test_images=100)
+QUICK = Budget(num_per_class=2, prune_iters=3, finetune_iters=2, batch=8,
+               channels_per_step=96, val_images=8, test_images=50)
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -26,12 +26,17 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--num-per-class', type=int)
     parser.add_argument('--prune-iters', type=int)
     parser.add_argument('--finetune-iters', type=int)
+    parser.add_argument('--channels-per-step', type=int,
+                        help='GroupFisher channels masked per step')
+    parser.add_argument('--test-images', type=int,
+                        help='first N MNIST test images (default: all 10k)')
 
 
 def budget(args) -> Budget:
     b = Budget(**vars(QUICK)) if args.quick else Budget()
     b.seed = args.seed
-    for key in ('num_per_class', 'prune_iters', 'finetune_iters'):
+    for key in ('num_per_class', 'prune_iters', 'finetune_iters',
+                'channels_per_step', 'test_images'):
         if getattr(args, key) is not None:
             setattr(b, key, getattr(args, key))
     return b
@@ -43,6 +48,11 @@ def teacher(args) -> dict:
         if not osp.isfile(args.teacher_ckpt):
             raise SystemExit(f'--teacher-ckpt {args.teacher_ckpt} does not '
                              'exist; omit it to train the MNIST teacher.')
+        meta = osp.splitext(args.teacher_ckpt)[0] + '.json'
+        if osp.isfile(meta):  # the benchmark's cache: top-1 on 10k images
+            with open(meta) as f:
+                return dict(checkpoint=args.teacher_ckpt,
+                            top1=json.load(f)['top1'])
         return dict(checkpoint=args.teacher_ckpt)
     sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
     import mnist_benchmark as mb

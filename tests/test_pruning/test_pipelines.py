@@ -1,0 +1,70 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""The three pipelines end to end on real MNIST, tiny budget, CPU."""
+import copy
+import json
+
+from mmrazor.models.architectures.dynamic_ops import DynamicMixin
+from mmrazor.registry import MODELS
+from mmrazor_dccd.pruning import count_resources
+from mmrazor_dccd.pruning.export import conv_channels
+from mmrazor_dccd.pruning.pipeline import Budget, cascade, finetune, prune
+
+TINY = Budget(num_per_class=1, prune_iters=2, finetune_iters=1, batch=8,
+              channels_per_step=96, val_images=8, test_images=16)
+
+
+def _load(spec, w16):
+    """The exported model, rebuilt without any pruning algorithm."""
+    return MODELS.build(
+        dict(_scope_='mmrazor', type='PrunedStaticModel',
+             architecture=copy.deepcopy(w16), structure=spec['structure'],
+             checkpoint=spec['checkpoint']))
+
+
+def test_prune_then_distill_l1(repo, w16, teacher_ckpt, tmp_path):
+    teacher = dict(checkpoint=teacher_ckpt)
+    pruned = prune('l1', teacher, 0.25, str(tmp_path / 'prune'), TINY,
+                   repo=repo)
+    assert 0.2 < pruned['flops'] / 28.684 < 0.3  # ratio 0.44 -> ~25% FLOPs
+    tuned = finetune(pruned, str(tmp_path / 'ft'), TINY, teacher=teacher,
+                     repo=repo)
+    assert 0 <= tuned['top1'] <= 100
+    model = _load(tuned, w16)
+    assert not any(isinstance(m, DynamicMixin) for m in model.modules())
+    chans = conv_channels(model)
+    assert chans['backbone.layer1.0.conv1'] == 7  # int(16 * 0.44)
+    assert chans['backbone.layer4.0.conv2'] == 128
+    assert count_resources(model)['flops'] == tuned['flops']
+
+
+def test_groupfisher_distill_while_pruning(repo, w16, teacher_ckpt,
+                                           tmp_path):
+    teacher = dict(checkpoint=teacher_ckpt)
+    pruned = prune('groupfisher', teacher, 0.5, str(tmp_path / 'prune'),
+                   TINY, teacher=teacher, repo=repo)
+    structure = json.load(open(pruned['structure']))
+    full = sum([16, 16, 16, 32, 32, 32, 64, 64, 64, 128, 128])
+    # 2 steps x 96 channels, guided by the DCCD loss's Fisher information.
+    assert sum(structure.values()) == full - 2 * 96
+    assert pruned['flops'] < 28.684
+    model = _load(pruned, w16)
+    assert sum(conv_channels(model).values()) < sum(
+        conv_channels(MODELS.build(dict(w16, _scope_='mmpretrain'))).values())
+
+
+def test_cascade_with_dccd(repo, w16, teacher_ckpt, tmp_path):
+    tiny = copy.deepcopy(TINY)
+    tiny.prune_iters = 1
+    stages = cascade(dict(checkpoint=teacher_ckpt), str(tmp_path), tiny,
+                     dccd=True, repo=repo)
+    ta, student = (json.load(open(s['finetuned']['structure']))
+                   for s in stages)
+    # The student is the assistant pruned further: same units, fewer
+    # channels, never more.
+    assert set(ta) == set(student)
+    assert all(student[k] <= ta[k] for k in ta)
+    assert sum(student.values()) == sum(ta.values()) - 96
+    assert stages[1]['pruned']['flops'] < stages[0]['pruned']['flops']
+    for s in stages:
+        assert 0 <= s['finetuned']['top1'] <= 100
+        _load(s['finetuned'], w16)
