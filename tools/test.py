@@ -9,6 +9,7 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
+from mmrazor_dccd.engine import check_model_keys
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.launcher import init_cpu_dist
 
@@ -39,6 +40,7 @@ def main():
     args = parse_args()
     register_all_modules(False)
     cfg = load_config(args.config)
+    check_model_keys(cfg)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

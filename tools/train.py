@@ -16,6 +16,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
+from mmrazor_dccd.engine import check_model_keys
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.launcher import init_cpu_dist
 
@@ -98,6 +99,7 @@ def main():
     args = parse_args()
     register_all_modules(False)
     cfg = merge_args(load_config(args.config), args)
+    check_model_keys(cfg)
     init_cpu_dist(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()

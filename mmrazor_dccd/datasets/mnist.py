@@ -110,6 +110,15 @@ class PackagedMNIST(MNIST):
         kwargs['download'] = False
         super().__init__(data_root=prepare_mnist(data_root), **kwargs)
 
+    def _serialize_data(self):
+        if not self.data_list:
+            raise ValueError(
+                f'{type(self).__name__} is empty (num_per_class='
+                f'{self.num_per_class}, indices={self._indices}). Fix: set '
+                'num_per_class >= 1 (or None) and indices to a positive int '
+                'or a non-empty list.')
+        return super()._serialize_data()
+
     def load_data_list(self) -> List[dict]:
         data_list = super().load_data_list()
         if self.num_per_class is None:

@@ -55,3 +55,9 @@ def test_truncated_cache_is_rebuilt(tmp_path, source):
         f.truncate(100)
     prepare_mnist(root, str(source))
     assert os.path.getsize(target) == 60008
+
+
+@pytest.mark.parametrize('kw', [dict(num_per_class=0), dict(indices=[])])
+def test_empty_dataset_names_the_fix(kw):
+    with pytest.raises(ValueError, match='is empty.*Fix'):
+        PackagedMNIST(split='test', test_mode=True, pipeline=[], **kw)

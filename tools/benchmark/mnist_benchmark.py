@@ -60,6 +60,7 @@ FULL = {
     'dccd_dd_only': (DCCD, {D + 'cc_loss': None, D + 'kd_loss': None}),
     'dccd_no_kd': (DCCD, {D + 'kd_loss': None}),
     'dccd_batch_mode': (DCCD, {D + 'cc_loss.mode': 'batch'}),
+    'dccd_beta0.1': (DCCD, {D + 'cc_loss.loss_weight': 0.1}),
     'dccd_tau0.05': (DCCD, {D + 'cc_loss.tau': 0.05}),
     'dccd_tau0.5': (DCCD, {D + 'cc_loss.tau': 0.5}),
 }
@@ -194,9 +195,11 @@ def get_teacher(s, work_dir, cache_dir) -> tuple:
     """Train the teacher once per setting; later runs reuse the cached file."""
     cfg = build_cfg(TEACHER, {}, s, work_dir, 'teacher', 0,
                     s['teacher_iters'], None)
-    # The resolved config (model, data, schedule, seed) identifies it.
-    key_src = cfg.pretty_text.replace(cfg.experiment_name, '').replace(
-        cfg.work_dir, '')
+    # What determines its weights (model, data, schedule, seed) is its key.
+    key_src = json.dumps(
+        [cfg.get(k) for k in ('model', 'train_dataloader', 'optim_wrapper',
+                              'param_scheduler', 'train_cfg', 'randomness')],
+        sort_keys=True, default=str)
     key = hashlib.sha1(key_src.encode()).hexdigest()[:12]
     ckpt = osp.join(cache_dir, f'mnist_teacher_{key}.pth')
     meta = ckpt.replace('.pth', '.json')

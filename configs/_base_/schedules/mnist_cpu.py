@@ -11,7 +11,7 @@ val_cfg = dict()
 test_cfg = dict()
 default_hooks = dict(
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=200,
+        type='mmrazor.AtomicCheckpointHook', by_epoch=False, interval=200,
         max_keep_ckpts=2, save_last=True),
     logger=dict(type='LoggerHook', interval=20, log_metric_by_epoch=False))
 log_processor = dict(by_epoch=False)
