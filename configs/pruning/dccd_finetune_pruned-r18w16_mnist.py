@@ -1,25 +1,22 @@
 # Prune, then distill: DCCD from the unpruned MNIST teacher into an exported
 # pruned model (structure.json + pruned.pth in `pruned_dir`).
 _base_ = ['../dccd/dccd_r18w16_r18w4_mnist.py']
-custom_imports = dict(
-    imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
+                      allow_failed_imports=False)
 
 pruned_dir = 'work_dirs/pruning/l1-norm/prune'
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
 # Reload the teacher at init_weights() too: DCCDDistill loads it at build
 # time but does not mark it initialised, so the Runner re-initialises it.
-teacher = dict(
-    _base_.mnist_teacher,
-    init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
+teacher = dict(_base_.mnist_teacher,
+               init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
 
 model = dict(
-    architecture=dict(
-        _delete_=True,
-        type='PrunedStaticModel',
-        architecture={{_base_.mnist_teacher}},
-        structure=pruned_dir + '/structure.json',
-        checkpoint=pruned_dir + '/pruned.pth'),
+    architecture=dict(_delete_=True,
+                      type='PrunedStaticModel',
+                      architecture={{_base_.mnist_teacher}},
+                      structure=pruned_dir + '/structure.json',
+                      checkpoint=pruned_dir + '/pruned.pth'),
     teacher=teacher,
     teacher_ckpt=teacher_ckpt,
     # layer4's output (128 channels) is never pruned: no connector needed.

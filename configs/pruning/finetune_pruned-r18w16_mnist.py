@@ -6,19 +6,17 @@ _base_ = [
     '../_base_/datasets/mnist_bs64.py',
     '../_base_/schedules/mnist_cpu.py',
 ]
-custom_imports = dict(
-    imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
+                      allow_failed_imports=False)
 pruned_dir = 'work_dirs/pruning/l1-norm/prune'
 
 # The unpruned architecture narrowed to structure.json, weights loaded
 # strictly; no pruning algorithm involved.
-model = dict(
-    _scope_='mmrazor',
-    type='PrunedStaticModel',
-    architecture={{_base_.mnist_teacher}},
-    structure=pruned_dir + '/structure.json',
-    checkpoint=pruned_dir + '/pruned.pth')
+model = dict(_scope_='mmrazor',
+             type='PrunedStaticModel',
+             architecture={{_base_.mnist_teacher}},
+             structure=pruned_dir + '/structure.json',
+             checkpoint=pruned_dir + '/pruned.pth')
 
 max_iters = 200
 optim_wrapper = dict(optimizer=dict(lr=0.01))

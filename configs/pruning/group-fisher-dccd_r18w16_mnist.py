@@ -3,9 +3,8 @@
 # the Fisher information of the DCCD objective; the distiller's recorders
 # attach after the mutator swapped in its dynamic ops.
 _base_ = ['./group-fisher_r18w16_mnist.py']
-custom_imports = dict(
-    imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
+                      allow_failed_imports=False)
 
 num_views = 2
 model = dict(
@@ -16,10 +15,12 @@ model = dict(
     interval={{_base_.interval}},
     mutator={{_base_.model.mutator}},
     num_views=num_views,
-    data_preprocessor=dict(
-        type='MultiViewClsDataPreprocessor',
-        num_views=num_views,
-        num_classes=10, mean=[33.46], std=[78.87], to_rgb=False),
+    data_preprocessor=dict(type='MultiViewClsDataPreprocessor',
+                           num_views=num_views,
+                           num_classes=10,
+                           mean=[33.46],
+                           std=[78.87],
+                           to_rgb=False),
     teacher={{_base_.mnist_teacher}},
     teacher_ckpt={{_base_.teacher_ckpt}},
     distiller=dict(
@@ -34,10 +35,9 @@ model = dict(
 train_dataloader = dict(
     batch_size=32,
     dataset=dict(pipeline=[
-        dict(
-            type='MultiView',
-            num_views=num_views,
-            transforms=[[dict(type='RandomCrop', crop_size=28, padding=2)]]),
+        dict(type='MultiView',
+             num_views=num_views,
+             transforms=[[dict(type='RandomCrop', crop_size=28, padding=2)]]),
         dict(type='PackInputs'),
     ]))
 find_unused_parameters = True

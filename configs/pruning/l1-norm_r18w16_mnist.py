@@ -9,42 +9,37 @@ _base_ = [
     '../_base_/datasets/mnist_bs64.py',
     '../_base_/schedules/mnist_cpu.py',
 ]
-custom_imports = dict(
-    imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
+                      allow_failed_imports=False)
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
 ratio = 0.44
 keep = 1.0
-units = ['backbone.conv1_(0, 16)_16', 'backbone.layer1.0.conv1_(0, 16)_16',
-         'backbone.layer1.1.conv1_(0, 16)_16',
-         'backbone.layer2.0.conv1_(0, 32)_32',
-         'backbone.layer2.0.conv2_(0, 32)_32',
-         'backbone.layer2.1.conv1_(0, 32)_32',
-         'backbone.layer3.0.conv1_(0, 64)_64',
-         'backbone.layer3.0.conv2_(0, 64)_64',
-         'backbone.layer3.1.conv1_(0, 64)_64',
-         'backbone.layer4.0.conv1_(0, 128)_128',
-         'backbone.layer4.1.conv1_(0, 128)_128']
+units = [
+    'backbone.conv1_(0, 16)_16', 'backbone.layer1.0.conv1_(0, 16)_16',
+    'backbone.layer1.1.conv1_(0, 16)_16', 'backbone.layer2.0.conv1_(0, 32)_32',
+    'backbone.layer2.0.conv2_(0, 32)_32', 'backbone.layer2.1.conv1_(0, 32)_32',
+    'backbone.layer3.0.conv1_(0, 64)_64', 'backbone.layer3.0.conv2_(0, 64)_64',
+    'backbone.layer3.1.conv1_(0, 64)_64',
+    'backbone.layer4.0.conv1_(0, 128)_128',
+    'backbone.layer4.1.conv1_(0, 128)_128'
+]
 target_pruning_ratio = {name: ratio for name in units}
 target_pruning_ratio['backbone.layer4.0.conv2_(0, 128)_128'] = keep
 
-architecture = dict(
-    _base_.mnist_teacher,
-    init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
+architecture = dict(_base_.mnist_teacher,
+                    init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
 model = dict(
     _scope_='mmrazor',
     type='ItePruneAlgorithm',
     architecture=architecture,
     mutator_cfg=dict(
         type='ChannelMutator',
-        channel_unit_cfg=dict(
-            type='L1MutableChannelUnit',
-            default_args=dict(choice_mode='ratio')),
+        channel_unit_cfg=dict(type='L1MutableChannelUnit',
+                              default_args=dict(choice_mode='ratio')),
         # The analyzer's default demo input is (1, 3, 224, 224).
-        parse_cfg=dict(
-            type='ChannelAnalyzer',
-            demo_input=(1, 1, 28, 28),
-            tracer_type='FxTracer')),
+        parse_cfg=dict(type='ChannelAnalyzer',
+                       demo_input=(1, 1, 28, 28),
+                       tracer_type='FxTracer')),
     target_pruning_ratio=target_pruning_ratio,
     step_freq=10,
     prune_times=5)

@@ -8,6 +8,6 @@ from .mutators import MultiStepGroupFisherMutator
 
 __all__ = [
     'GroupFisherDCCDDistill', 'ItePruneDCCDDistill', 'PrunedStaticModel',
-    'FlopsTargetHook', 'MultiStepGroupFisherMutator', 'count_resources', 'export_pruned',
-    'pruned_structure', 'to_static'
+    'FlopsTargetHook', 'MultiStepGroupFisherMutator', 'count_resources',
+    'export_pruned', 'pruned_structure', 'to_static'
 ]

@@ -71,10 +71,9 @@ class GroupFisherDCCDDistill(GroupFisherAlgorithm, DCCDDistill):
                  architecture: Union[dict, nn.Module],
                  mutator: Union[dict, nn.Module] = dict(
                      type='GroupFisherChannelMutator',
-                     parse_cfg=dict(
-                         type='ChannelAnalyzer',
-                         demo_input=(1, 1, 28, 28),
-                         tracer_type='FxTracer'),
+                     parse_cfg=dict(type='ChannelAnalyzer',
+                                    demo_input=(1, 1, 28, 28),
+                                    tracer_type='FxTracer'),
                      channel_unit_cfg=dict(
                          type='GroupFisherChannelUnit',
                          default_args=dict(normalization_type='flops'))),

@@ -35,11 +35,10 @@ def channel_analyzer(demo_input: Sequence[int] = MNIST_INPUT) -> dict:
     Its default demo input is (1, 3, 224, 224); tracing a 1-channel MNIST
     model with it fails, so the shape is always explicit here.
     """
-    return dict(
-        _scope_='mmrazor',
-        type='ChannelAnalyzer',
-        demo_input=tuple(demo_input),
-        tracer_type='FxTracer')
+    return dict(_scope_='mmrazor',
+                type='ChannelAnalyzer',
+                demo_input=tuple(demo_input),
+                tracer_type='FxTracer')
 
 
 def count_resources(model: nn.Module,
@@ -50,11 +49,10 @@ def count_resources(model: nn.Module,
     (MMRazor counts the active channels of dynamic ops).
     """
     estimator = TASK_UTILS.build(
-        dict(
-            _scope_='mmrazor',
-            type='ResourceEstimator',
-            units=dict(flops='M', params='M', latency='ms'),
-            flops_params_cfg=dict(input_shape=tuple(input_shape))))
+        dict(_scope_='mmrazor',
+             type='ResourceEstimator',
+             units=dict(flops='M', params='M', latency='ms'),
+             flops_params_cfg=dict(input_shape=tuple(input_shape))))
     training = model.training
     model.eval()
     with torch.no_grad():
@@ -76,7 +74,8 @@ def pruned_structure(mutator) -> Dict[str, int]:
     }
 
 
-def narrow(model: nn.Module, structure: Dict[str, int],
+def narrow(model: nn.Module,
+           structure: Dict[str, int],
            demo_input: Sequence[int] = MNIST_INPUT) -> nn.Module:
     """Give ``model`` (in place) the channel counts of ``structure``."""
     from mmrazor.models.mutators import ChannelMutator
@@ -141,9 +140,8 @@ def export_pruned(algorithm: nn.Module, out_dir: str) -> Dict:
     _drop_recorded(algorithm)
     structure = pruned_structure(algorithm.mutator)
     static = to_static(algorithm.architecture)
-    paths = dict(
-        structure=osp.join(out_dir, 'structure.json'),
-        checkpoint=osp.join(out_dir, 'pruned.pth'))
+    paths = dict(structure=osp.join(out_dir, 'structure.json'),
+                 checkpoint=osp.join(out_dir, 'pruned.pth'))
     with open(paths['structure'], 'w') as f:
         json.dump(structure, f, indent=2)
     torch.save({'state_dict': static.state_dict()}, paths['checkpoint'])
@@ -188,7 +186,9 @@ def PrunedStaticModel(architecture: Union[dict, nn.Module],
     model = narrow(architecture, structure, demo_input)
     if checkpoint:
         try:
-            load_checkpoint(model, checkpoint, map_location='cpu',
+            load_checkpoint(model,
+                            checkpoint,
+                            map_location='cpu',
                             strict=strict)
         except RuntimeError as exc:
             raise RuntimeError(

@@ -60,11 +60,14 @@ class FlopsTargetHook(Hook):
 
     def before_train(self, runner) -> None:
         if self.reference_flops is None:
-            self.reference_flops = count_resources(
-                self._student(runner), self.input_shape)['flops']
+            self.reference_flops = count_resources(self._student(runner),
+                                                   self.input_shape)['flops']
         self.reached = self._measure(runner) <= self.target_ratio
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None) -> None:
         if (runner.iter + 1) % self.interval:
             return
@@ -74,12 +77,14 @@ class FlopsTargetHook(Hook):
             print_log(
                 f'FlopsTargetHook: FLOPs at {self.ratio:.3f} of '
                 f'{self.reference_flops:.2f}M after {runner.iter + 1} '
-                'iterations; pruning ends.', logger='current')
+                'iterations; pruning ends.',
+                logger='current')
 
     def after_train(self, runner) -> None:
         if not self.reached:
             print_log(
                 f'FlopsTargetHook: FLOPs at {self.ratio:.3f}, target '
                 f'{self.target_ratio}. Raise train_cfg.max_iters or lower '
-                'the pruning interval to reach it.', logger='current',
+                'the pruning interval to reach it.',
+                logger='current',
                 level=30)

@@ -55,15 +55,14 @@ def _unwrap(runner):
 def model_cfg(spec: Dict, arch: dict) -> dict:
     """A config building ``spec`` (static, weights loaded) from ``arch``."""
     if 'structure' in spec:
-        return dict(
-            _scope_='mmrazor',
-            type='PrunedStaticModel',
-            architecture=copy.deepcopy(arch),
-            structure=spec['structure'],
-            checkpoint=spec['checkpoint'])
-    return dict(
-        copy.deepcopy(arch),
-        init_cfg=dict(type='Pretrained', checkpoint=spec['checkpoint']))
+        return dict(_scope_='mmrazor',
+                    type='PrunedStaticModel',
+                    architecture=copy.deepcopy(arch),
+                    structure=spec['structure'],
+                    checkpoint=spec['checkpoint'])
+    return dict(copy.deepcopy(arch),
+                init_cfg=dict(type='Pretrained',
+                              checkpoint=spec['checkpoint']))
 
 
 def _set_teacher(cfg, teacher: Dict) -> None:
@@ -155,8 +154,10 @@ def prune(method: str,
     else:
         cfg.model.mutator.channels_per_step = budget.channels_per_step
         cfg.custom_hooks = [
-            dict(type='mmrazor.FlopsTargetHook', target_ratio=target_ratio,
-                 reference_flops=reference_flops, interval=1)
+            dict(type='mmrazor.FlopsTargetHook',
+                 target_ratio=target_ratio,
+                 reference_flops=reference_flops,
+                 interval=1)
         ]
     _budget(cfg, budget, iters, work_dir)
     _fresh(work_dir)
@@ -166,7 +167,9 @@ def prune(method: str,
     algorithm = _unwrap(runner)
     out = export_pruned(algorithm, work_dir)
     res = count_resources(out.pop('model'))
-    return dict(out, **res, iters=runner.iter,
+    return dict(out,
+                **res,
+                iters=runner.iter,
                 seconds=time.time() - start_time,
                 channels=sum(pruned_structure(algorithm.mutator).values()))
 
@@ -204,9 +207,11 @@ def finetune(pruned: Dict,
     torch.save({'state_dict': student.state_dict()}, ckpt)
     structure = osp.join(work_dir, 'structure.json')
     shutil.copy(pruned['structure'], structure)
-    return dict(
-        structure=structure, checkpoint=ckpt, top1=float(top1),
-        seconds=seconds, **count_resources(student))
+    return dict(structure=structure,
+                checkpoint=ckpt,
+                top1=float(top1),
+                seconds=seconds,
+                **count_resources(student))
 
 
 def cascade(teacher: Dict,
@@ -231,12 +236,19 @@ def cascade(teacher: Dict,
     stages, current = [], teacher
     for i, target in enumerate(targets):
         own_teacher = current if dccd else None
-        pruned = prune('groupfisher', current, target,
-                       osp.join(work_dir, f'stage{i}_prune'), budget,
-                       teacher=own_teacher, reference_flops=reference,
+        pruned = prune('groupfisher',
+                       current,
+                       target,
+                       osp.join(work_dir, f'stage{i}_prune'),
+                       budget,
+                       teacher=own_teacher,
+                       reference_flops=reference,
                        repo=repo)
-        tuned = finetune(pruned, osp.join(work_dir, f'stage{i}_finetune'),
-                         budget, teacher=own_teacher, repo=repo)
+        tuned = finetune(pruned,
+                         osp.join(work_dir, f'stage{i}_finetune'),
+                         budget,
+                         teacher=own_teacher,
+                         repo=repo)
         stages.append(dict(target=target, pruned=pruned, finetuned=tuned))
         current = tuned
     return stages

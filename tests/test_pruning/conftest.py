@@ -43,6 +43,9 @@ def mnist_batch():
     """Eight real MNIST test images, packed like a dataloader batch."""
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         dataset = DATASETS.build(
-            dict(type='mmrazor.PackagedMNIST', split='test', test_mode=True,
-                 indices=8, pipeline=[dict(type='PackInputs')]))
+            dict(type='mmrazor.PackagedMNIST',
+                 split='test',
+                 test_mode=True,
+                 indices=8,
+                 pipeline=[dict(type='PackInputs')]))
         return pseudo_collate([dataset[i] for i in range(8)])

@@ -16,15 +16,13 @@ from mmrazor_dccd.pruning.export import channel_analyzer, conv_channels
 def _l1_pruned(w16, ratio=0.5):
     """MMRazor's L1-norm ItePruneAlgorithm, narrowed to ``ratio``."""
     alg = MODELS.build(
-        dict(
-            type='ItePruneAlgorithm',
-            architecture=copy.deepcopy(w16),
-            mutator_cfg=dict(
-                type='ChannelMutator',
-                channel_unit_cfg=dict(
-                    type='L1MutableChannelUnit',
-                    default_args=dict(choice_mode='ratio')),
-                parse_cfg=channel_analyzer())))
+        dict(type='ItePruneAlgorithm',
+             architecture=copy.deepcopy(w16),
+             mutator_cfg=dict(type='ChannelMutator',
+                              channel_unit_cfg=dict(
+                                  type='L1MutableChannelUnit',
+                                  default_args=dict(choice_mode='ratio')),
+                              parse_cfg=channel_analyzer())))
     alg.mutator.set_choices({
         k: 1.0 if 'layer4.0.conv2' in k else ratio
         for k in alg.mutator.current_choices
@@ -44,8 +42,10 @@ def test_export_rebuilds_static_model(w16, mnist_batch, tmp_path):
 
     # Rebuilt from the unpruned config + the two files, no pruning algorithm.
     model = MODELS.build(
-        dict(type='PrunedStaticModel', architecture=copy.deepcopy(w16),
-             structure=out['structure'], checkpoint=out['checkpoint']))
+        dict(type='PrunedStaticModel',
+             architecture=copy.deepcopy(w16),
+             structure=out['structure'],
+             checkpoint=out['checkpoint']))
     assert model.is_init  # a Runner's init_weights keeps the weights
     assert not any(isinstance(m, DynamicMixin) for m in model.modules())
     chans = conv_channels(model)
@@ -72,10 +72,12 @@ def test_wrong_structure_names_the_fix(w16, tmp_path):
     other = export_pruned(_l1_pruned(w16, 0.75), str(tmp_path / 'b'))
     with pytest.raises(RuntimeError, match='structure.json written with'):
         MODELS.build(
-            dict(type='PrunedStaticModel', architecture=copy.deepcopy(w16),
+            dict(type='PrunedStaticModel',
+                 architecture=copy.deepcopy(w16),
                  structure=other['structure'],
                  checkpoint=out['checkpoint']))
     with pytest.raises(FileNotFoundError, match='export_pruned'):
         MODELS.build(
-            dict(type='PrunedStaticModel', architecture=copy.deepcopy(w16),
+            dict(type='PrunedStaticModel',
+                 architecture=copy.deepcopy(w16),
                  structure=str(tmp_path / 'missing.json')))

@@ -9,24 +9,38 @@ from mmrazor_dccd.pruning import count_resources
 from mmrazor_dccd.pruning.export import conv_channels
 from mmrazor_dccd.pruning.pipeline import Budget, cascade, finetune, prune
 
-TINY = Budget(num_per_class=1, prune_iters=2, finetune_iters=1, batch=8,
-              channels_per_step=96, val_images=8, test_images=16)
+TINY = Budget(num_per_class=1,
+              prune_iters=2,
+              finetune_iters=1,
+              batch=8,
+              channels_per_step=96,
+              val_images=8,
+              test_images=16)
 
 
 def _load(spec, w16):
     """The exported model, rebuilt without any pruning algorithm."""
     return MODELS.build(
-        dict(_scope_='mmrazor', type='PrunedStaticModel',
-             architecture=copy.deepcopy(w16), structure=spec['structure'],
+        dict(_scope_='mmrazor',
+             type='PrunedStaticModel',
+             architecture=copy.deepcopy(w16),
+             structure=spec['structure'],
              checkpoint=spec['checkpoint']))
 
 
 def test_prune_then_distill_l1(repo, w16, teacher_ckpt, tmp_path):
     teacher = dict(checkpoint=teacher_ckpt)
-    pruned = prune('l1', teacher, 0.25, str(tmp_path / 'prune'), TINY,
+    pruned = prune('l1',
+                   teacher,
+                   0.25,
+                   str(tmp_path / 'prune'),
+                   TINY,
                    repo=repo)
     assert 0.2 < pruned['flops'] / 28.684 < 0.3  # ratio 0.44 -> ~25% FLOPs
-    tuned = finetune(pruned, str(tmp_path / 'ft'), TINY, teacher=teacher,
+    tuned = finetune(pruned,
+                     str(tmp_path / 'ft'),
+                     TINY,
+                     teacher=teacher,
                      repo=repo)
     assert 0 <= tuned['top1'] <= 100
     model = _load(tuned, w16)
@@ -37,11 +51,15 @@ def test_prune_then_distill_l1(repo, w16, teacher_ckpt, tmp_path):
     assert count_resources(model)['flops'] == tuned['flops']
 
 
-def test_groupfisher_distill_while_pruning(repo, w16, teacher_ckpt,
-                                           tmp_path):
+def test_groupfisher_distill_while_pruning(repo, w16, teacher_ckpt, tmp_path):
     teacher = dict(checkpoint=teacher_ckpt)
-    pruned = prune('groupfisher', teacher, 0.5, str(tmp_path / 'prune'),
-                   TINY, teacher=teacher, repo=repo)
+    pruned = prune('groupfisher',
+                   teacher,
+                   0.5,
+                   str(tmp_path / 'prune'),
+                   TINY,
+                   teacher=teacher,
+                   repo=repo)
     structure = json.load(open(pruned['structure']))
     full = sum([16, 16, 16, 32, 32, 32, 64, 64, 64, 128, 128])
     # 2 steps x 96 channels, guided by the DCCD loss's Fisher information.
@@ -55,8 +73,11 @@ def test_groupfisher_distill_while_pruning(repo, w16, teacher_ckpt,
 def test_cascade_with_dccd(repo, w16, teacher_ckpt, tmp_path):
     tiny = copy.deepcopy(TINY)
     tiny.prune_iters = 1
-    stages = cascade(dict(checkpoint=teacher_ckpt), str(tmp_path), tiny,
-                     dccd=True, repo=repo)
+    stages = cascade(dict(checkpoint=teacher_ckpt),
+                     str(tmp_path),
+                     tiny,
+                     dccd=True,
+                     repo=repo)
     ta, student = (json.load(open(s['finetuned']['structure']))
                    for s in stages)
     # The student is the assistant pruned further: same units, fewer

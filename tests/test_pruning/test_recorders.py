@@ -5,6 +5,8 @@ import os.path as osp
 
 import pytest
 import torch
+from mmengine.logging import MessageHub
+from mmengine.optim import OptimWrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
@@ -70,8 +72,6 @@ def test_recorders_follow_the_pruned_modules(cfg, batch):
 
     # GroupFisher's own step (Fisher of the DCCD loss) prunes on top.
     optim = torch.optim.SGD(model.student.parameters(), lr=0.0)
-    from mmengine.optim import OptimWrapper
-    from mmengine.logging import MessageHub
     MessageHub.get_current_instance().update_info('iter', 0)
     before = sum(u.mutable_channel.activated_channels
                  for u in model.mutator.mutable_units)

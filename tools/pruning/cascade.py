@@ -19,17 +19,24 @@ from mmrazor_dccd.pruning.pipeline import cascade
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--no-dccd', action='store_true',
+    parser.add_argument('--no-dccd',
+                        action='store_true',
                         help='prune and fine-tune with cross-entropy only')
-    parser.add_argument('--targets', type=float, nargs='+',
+    parser.add_argument('--targets',
+                        type=float,
+                        nargs='+',
                         default=[0.5, 0.25],
                         help='FLOPs ratio of each stage (of the teacher)')
     add_common_args(parser)
     args = parser.parse_args()
-    stages = cascade(teacher(args), args.work_dir, budget(args),
-                     dccd=not args.no_dccd, targets=args.targets, repo=REPO)
-    dump(dict(vars(args), stages=stages),
-         osp.join(args.work_dir, 'result.json'))
+    stages = cascade(teacher(args),
+                     args.work_dir,
+                     budget(args),
+                     dccd=not args.no_dccd,
+                     targets=args.targets,
+                     repo=REPO)
+    dump(dict(vars(args), stages=stages), osp.join(args.work_dir,
+                                                   'result.json'))
     for i, s in enumerate(stages):
         print(f"stage {i}: {s['pruned']['flops']:.2f}M FLOPs, "
               f"{s['pruned']['params']:.3f}M params, top-1 "

@@ -11,24 +11,33 @@ import mmrazor_dccd  # noqa: E402,F401
 import mmrazor_dccd.pruning  # noqa: E402,F401
 from mmrazor_dccd.pruning.pipeline import Budget  # noqa: E402
 
-QUICK = Budget(num_per_class=2, prune_iters=3, finetune_iters=2, batch=8,
-               channels_per_step=96, val_images=8, test_images=50)
+QUICK = Budget(num_per_class=2,
+               prune_iters=3,
+               finetune_iters=2,
+               batch=8,
+               channels_per_step=96,
+               val_images=8,
+               test_images=50)
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--teacher-ckpt', help='the unpruned width-16 MNIST '
+    parser.add_argument('--teacher-ckpt',
+                        help='the unpruned width-16 MNIST '
                         'teacher; default: train it (or reuse the cache) '
                         'like tools/benchmark/mnist_benchmark.py')
     parser.add_argument('--work-dir', required=True)
-    parser.add_argument('--quick', action='store_true',
+    parser.add_argument('--quick',
+                        action='store_true',
                         help='tiny data and schedule (the tests)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--num-per-class', type=int)
     parser.add_argument('--prune-iters', type=int)
     parser.add_argument('--finetune-iters', type=int)
-    parser.add_argument('--channels-per-step', type=int,
+    parser.add_argument('--channels-per-step',
+                        type=int,
                         help='GroupFisher channels masked per step')
-    parser.add_argument('--test-images', type=int,
+    parser.add_argument('--test-images',
+                        type=int,
                         help='first N MNIST test images (default: all 10k)')
 
 
@@ -57,9 +66,12 @@ def teacher(args) -> dict:
     sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
     import mnist_benchmark as mb
     from mmrazor_dccd.datasets.mnist import default_mnist_root
-    s = mb.settings(argparse.Namespace(
-        quick=args.quick, seeds=None, iters=None, teacher_iters=None,
-        num_per_class=None))
+    s = mb.settings(
+        argparse.Namespace(quick=args.quick,
+                           seeds=None,
+                           iters=None,
+                           teacher_iters=None,
+                           num_per_class=None))
     cache = osp.normpath(
         osp.join(osp.dirname(default_mnist_root()), '..', 'teachers'))
     ckpt, info = mb.get_teacher(s, osp.join(args.work_dir, 'bench'), cache)

@@ -23,21 +23,30 @@ from mmrazor_dccd.pruning.pipeline import finetune, prune
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--method', choices=['l1', 'groupfisher'],
+    parser.add_argument('--method',
+                        choices=['l1', 'groupfisher'],
                         default='l1')
-    parser.add_argument('--target', type=float, default=0.25,
+    parser.add_argument('--target',
+                        type=float,
+                        default=0.25,
                         help='FLOPs ratio to reach (l1: 0.5 or 0.25)')
-    parser.add_argument('--distill-while-pruning', action='store_true',
+    parser.add_argument('--distill-while-pruning',
+                        action='store_true',
                         help='GroupFisher with the DCCD teacher attached')
     parser.add_argument('--finetune', choices=['ce', 'dccd'], default='dccd')
     add_common_args(parser)
     args = parser.parse_args()
     b, t = budget(args), teacher(args)
-    pruned = prune(args.method, t, args.target,
-                   osp.join(args.work_dir, 'prune'), b,
+    pruned = prune(args.method,
+                   t,
+                   args.target,
+                   osp.join(args.work_dir, 'prune'),
+                   b,
                    teacher=t if args.distill_while_pruning else None,
                    repo=REPO)
-    tuned = finetune(pruned, osp.join(args.work_dir, 'finetune'), b,
+    tuned = finetune(pruned,
+                     osp.join(args.work_dir, 'finetune'),
+                     b,
                      teacher=t if args.finetune == 'dccd' else None,
                      repo=REPO)
     result = dict(vars(args), pruned=pruned, finetuned=tuned)
