@@ -16,7 +16,7 @@ def test_quick_mode_produces_table_and_plots(tmp_path):
         rows = list(csv.DictReader(f))
     assert {r['method'] for r in rows} == {
         'teacher', 'student', 'kd', 'dkd', 'crd', 'dccd', 'dccd_cc_only',
-        'dccd_dd_only', 'dccd_no_kd', 'dccd_batch_mode', 'dccd_beta0.1',
+        'dccd_dd_only', 'dccd_no_kd', 'dccd_per_sample', 'dccd_beta0.1',
         'dccd_tau0.05',
         'dccd_tau0.5'
     }

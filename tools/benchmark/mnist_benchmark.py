@@ -59,7 +59,7 @@ FULL = {
     'dccd_cc_only': (DCCD, {D + 'dd_loss': None, D + 'kd_loss': None}),
     'dccd_dd_only': (DCCD, {D + 'cc_loss': None, D + 'kd_loss': None}),
     'dccd_no_kd': (DCCD, {D + 'kd_loss': None}),
-    'dccd_batch_mode': (DCCD, {D + 'cc_loss.mode': 'batch'}),
+    'dccd_per_sample': (DCCD, {D + 'cc_loss.mode': 'per_sample'}),
     'dccd_beta0.1': (DCCD, {D + 'cc_loss.loss_weight': 0.1}),
     'dccd_tau0.05': (DCCD, {D + 'cc_loss.tau': 0.05}),
     'dccd_tau0.5': (DCCD, {D + 'cc_loss.tau': 0.5}),
