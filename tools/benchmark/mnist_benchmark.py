@@ -15,6 +15,7 @@ trained once and cached. Writes ``results.csv`` (method,seed,top1),
 """
 import argparse
 import copy
+import csv
 import hashlib
 import json
 import os
@@ -105,6 +106,10 @@ def parse_args():
     parser.add_argument('--teacher-iters', type=int)
     parser.add_argument('--num-per-class', type=int)
     parser.add_argument('--work-dir', default='work_dirs/mnist_benchmark')
+    parser.add_argument(
+        '--merge', nargs='+', metavar='DIR',
+        help='only combine the results of earlier runs (e.g. method subsets '
+        'run in parallel, one per core) into --work-dir')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, default={},
         help='override settings of every student run (not the teacher)')
@@ -218,6 +223,45 @@ def get_teacher(s, work_dir, cache_dir) -> tuple:
     return ckpt, info
 
 
+def merge(dirs):
+    """Rows (one teacher row) and curves of earlier benchmark work dirs."""
+    rows, curves = [], {}
+    for d in dirs:
+        with open(osp.join(d, 'results.csv')) as f:
+            for row in csv.DictReader(f):
+                if row['method'] == 'teacher':
+                    if any(r['method'] == 'teacher' for r in rows):
+                        continue
+                else:
+                    run_dir = osp.join(d, row['method'], f"seed{row['seed']}")
+                    curves.setdefault(row['method'], []).append(
+                        read_curve(run_dir))
+                rows.append(dict(row, seed=int(row['seed']),
+                                 top1=float(row['top1']),
+                                 seconds=float(row['seconds'])))
+    return rows, curves
+
+
+def write_outputs(rows, curves, work_dir, s, update_docs):
+    command = 'python tools/benchmark/mnist_benchmark.py ' + ' '.join(
+        sys.argv[1:])
+    summary = summarize(rows)
+    write_tables(rows, summary, work_dir, command.strip(), s)
+    write_plots(summary, curves, work_dir)
+    with open(osp.join(work_dir, 'summary.md')) as f:
+        print(f.read())
+    if update_docs:
+        out = osp.join(REPO, 'docs', 'results')
+        os.makedirs(out, exist_ok=True)
+        shutil.copy(osp.join(work_dir, 'results.csv'),
+                    osp.join(out, 'mnist_benchmark.csv'))
+        shutil.copy(osp.join(work_dir, 'summary.md'),
+                    osp.join(out, 'mnist_benchmark.md'))
+        for png in ('accuracy.png', 'curves.png'):
+            shutil.copy(osp.join(work_dir, png),
+                        osp.join(out, f'mnist_{png}'))
+
+
 def main():
     args = parse_args()
     s = settings(args)
@@ -231,6 +275,11 @@ def main():
         methods = {m: dict(BASE, **FULL)[m] for m in args.methods}
     work_dir = osp.abspath(args.work_dir)
     os.makedirs(work_dir, exist_ok=True)
+    if args.merge:
+        rows, curves = merge(args.merge)
+        with open(osp.join(args.merge[0], 'teacher_curve.json')) as f:
+            curves['teacher'] = [json.load(f)]
+        return write_outputs(rows, curves, work_dir, s, args.update_docs)
     cache_dir = osp.join(osp.dirname(default_mnist_root()), '..', 'teachers')
     if 'OMP_NUM_THREADS' not in os.environ:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
@@ -241,6 +290,8 @@ def main():
     teacher_ckpt, teacher = get_teacher(s, work_dir, osp.normpath(cache_dir))
     rows = [dict(method='teacher', seed=0, top1=teacher['top1'],
                  seconds=teacher['seconds'])]
+    with open(osp.join(work_dir, 'teacher_curve.json'), 'w') as f:
+        json.dump(teacher['curve'], f)
     curves = {'teacher': [teacher['curve']]}
     jobs = [(m, seed) for m in methods for seed in s['seeds']]
     for method, seed in tqdm(jobs, desc='runs', position=0, unit='run'):
@@ -254,23 +305,7 @@ def main():
         tqdm.write(f'{method:>16s} seed {seed}: top-1 {top1:.2f} '
                    f'({seconds:.0f} s)')
 
-    command = 'python tools/benchmark/mnist_benchmark.py ' + ' '.join(
-        sys.argv[1:])
-    summary = summarize(rows)
-    write_tables(rows, summary, work_dir, command.strip(), s)
-    write_plots(summary, curves, work_dir)
-    with open(osp.join(work_dir, 'summary.md')) as f:
-        print(f.read())
-    if args.update_docs:
-        out = osp.join(REPO, 'docs', 'results')
-        os.makedirs(out, exist_ok=True)
-        shutil.copy(osp.join(work_dir, 'results.csv'),
-                    osp.join(out, 'mnist_benchmark.csv'))
-        shutil.copy(osp.join(work_dir, 'summary.md'),
-                    osp.join(out, 'mnist_benchmark.md'))
-        for png in ('accuracy.png', 'curves.png'):
-            shutil.copy(osp.join(work_dir, png),
-                        osp.join(out, f'mnist_{png}'))
+    write_outputs(rows, curves, work_dir, s, args.update_docs)
 
 
 if __name__ == '__main__':
