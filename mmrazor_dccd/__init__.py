@@ -13,5 +13,5 @@ from . import compat  # noqa: E402
 
 compat.apply()
 
-from . import datasets, engine, models  # noqa: E402,F401
+from . import datasets, engine, models, pruning  # noqa: E402,F401
 from .version import __version__  # noqa: E402,F401
