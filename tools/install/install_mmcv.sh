@@ -72,6 +72,7 @@ fi
 
 echo "[install_mmcv] installing $wheel"
 "$PYTHON" -m pip install -q --no-deps --force-reinstall "$wheel"
-"$PYTHON" -m pip install -q 'addict' 'opencv-python<4.12' 'pyyaml' 'yapf' 'packaging' 'pillow'
+"$PYTHON" -m pip install -q 'mmengine>=0.10.7,<1.0' 'addict' 'opencv-python<4.12' \
+  'pyyaml' 'yapf' 'packaging' 'pillow'
 have_ops || { echo "[install_mmcv] mmcv installed but 'import mmcv._ext' fails" >&2; exit 1; }
 echo "[install_mmcv] ok"
