@@ -4,7 +4,7 @@ import csv
 import math
 import os
 
-from conftest import run_tool
+from dccd_test_utils import run_tool
 
 
 def test_quick_mode_produces_table_and_plots(tmp_path):

@@ -1,6 +1,5 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-# The fixture lives here, not in a conftest.py: tests/test_tools imports
-# `from conftest import run_tool`, which another conftest module would shadow.
+# The MNIST detection set fixture, shared by the detection tests.
 import pytest
 
 from mmrazor_dccd.datasets.mnist_detection import make_mnist_detection

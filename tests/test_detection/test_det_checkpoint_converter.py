@@ -13,7 +13,7 @@ from mmrazor_dccd.utils.checkpoint import (check_state_dict,
                                            extract_state_dict,
                                            load_state_dict_file)
 
-from conftest import REPO, run_tool
+from dccd_test_utils import REPO, run_tool
 
 MNIST_DET = osp.join(
     REPO, 'configs/detection/mnist/'

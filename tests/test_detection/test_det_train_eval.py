@@ -4,7 +4,7 @@ import glob
 import os.path as osp
 
 import pytest
-from conftest import REPO, run_tool
+from dccd_test_utils import REPO, run_tool
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 from mmengine.utils import import_modules_from_strings

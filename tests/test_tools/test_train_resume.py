@@ -3,7 +3,7 @@
 import os.path as osp
 
 import torch
-from conftest import run_tool
+from dccd_test_utils import run_tool
 
 KD_CFG = 'configs/kd/kd_logits_r18w16_r18w4_mnist.py'
 QUICK = [
