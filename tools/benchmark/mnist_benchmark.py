@@ -224,21 +224,20 @@ def get_teacher(s, work_dir, cache_dir) -> tuple:
 
 
 def merge(dirs):
-    """Rows (one teacher row) and curves of earlier benchmark work dirs."""
-    rows, curves = [], {}
+    """Rows and curves of earlier benchmark work dirs; a (method, seed) run
+    in a later dir replaces the same run of an earlier one."""
+    runs = {}
     for d in dirs:
         with open(osp.join(d, 'results.csv')) as f:
             for row in csv.DictReader(f):
-                if row['method'] == 'teacher':
-                    if any(r['method'] == 'teacher' for r in rows):
-                        continue
-                else:
-                    run_dir = osp.join(d, row['method'], f"seed{row['seed']}")
-                    curves.setdefault(row['method'], []).append(
-                        read_curve(run_dir))
-                rows.append(dict(row, seed=int(row['seed']),
-                                 top1=float(row['top1']),
-                                 seconds=float(row['seconds'])))
+                runs[row['method'], row['seed']] = (d, row)
+    rows, curves = [], {}
+    for (method, seed), (d, row) in runs.items():
+        if method != 'teacher':
+            curves.setdefault(method, []).append(
+                read_curve(osp.join(d, method, f'seed{seed}')))
+        rows.append(dict(row, seed=int(seed), top1=float(row['top1']),
+                         seconds=float(row['seconds'])))
     return rows, curves
 
 
