@@ -23,10 +23,10 @@ $(STAMP): setup.cfg setup.py tools/install/install_mmcv.sh Makefile
 	touch $@
 
 demo: install
-	$(PYTHON) tools/benchmark/mnist_benchmark.py
+	$(PYTHON) tools/benchmark/mnist_benchmark.py --jobs 2
 
 demo-full: install
-	$(PYTHON) tools/benchmark/mnist_benchmark.py --full
+	$(PYTHON) tools/benchmark/mnist_benchmark.py --full --jobs 2
 
 test: install
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)

@@ -107,6 +107,10 @@ def parse_args():
     parser.add_argument('--num-per-class', type=int)
     parser.add_argument('--work-dir', default='work_dirs/mnist_benchmark')
     parser.add_argument(
+        '--jobs', type=int, default=1,
+        help='run method subsets in this many processes (1 thread each) and '
+        'merge them; 2 uses both cores of a 2-core machine best')
+    parser.add_argument(
         '--merge', nargs='+', metavar='DIR',
         help='only combine the results of earlier runs (e.g. method subsets '
         'run in parallel, one per core) into --work-dir')
@@ -261,6 +265,40 @@ def write_outputs(rows, curves, work_dir, s, update_docs):
                         osp.join(out, f'mnist_{png}'))
 
 
+def run_parallel(args, methods, work_dir):
+    """Split the methods over ``args.jobs`` single-threaded processes."""
+    import subprocess
+    parts = [list(methods)[i::args.jobs] for i in range(args.jobs)]
+    dirs = [osp.join(work_dir, f'part{i}') for i in range(args.jobs)]
+    base = [sys.executable, osp.abspath(__file__)]
+    for flag in ('quick', 'full'):
+        if getattr(args, flag):
+            base.append(f'--{flag}')
+    for key in ('seeds', 'iters', 'teacher_iters', 'num_per_class'):
+        value = getattr(args, key)
+        if value is not None:
+            base += [f"--{key.replace('_', '-')}"] + [
+                str(v) for v in (value if isinstance(value, list) else [value])]
+    if args.cfg_options:
+        base += ['--cfg-options'] + [f'{k}={v}' for k, v in
+                                     args.cfg_options.items()]
+    # Train (or find) the cached teacher first, with every core.
+    get_teacher(settings(args), work_dir, teacher_cache_dir())
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    procs = [
+        subprocess.Popen(base + ['--methods', *part, '--work-dir', d],
+                         env=env) for part, d in zip(parts, dirs)
+    ]
+    if any(p.wait() for p in procs):
+        raise SystemExit('A benchmark job failed; see its output above.')
+    return dirs
+
+
+def teacher_cache_dir() -> str:
+    return osp.normpath(
+        osp.join(osp.dirname(default_mnist_root()), '..', 'teachers'))
+
+
 def main():
     args = parse_args()
     s = settings(args)
@@ -274,19 +312,21 @@ def main():
         methods = {m: dict(BASE, **FULL)[m] for m in args.methods}
     work_dir = osp.abspath(args.work_dir)
     os.makedirs(work_dir, exist_ok=True)
+    if args.jobs > 1:
+        args.merge = run_parallel(args, methods, work_dir)
     if args.merge:
         rows, curves = merge(args.merge)
         with open(osp.join(args.merge[0], 'teacher_curve.json')) as f:
             curves['teacher'] = [json.load(f)]
         return write_outputs(rows, curves, work_dir, s, args.update_docs)
-    cache_dir = osp.join(osp.dirname(default_mnist_root()), '..', 'teachers')
+    cache_dir = teacher_cache_dir()
     if 'OMP_NUM_THREADS' not in os.environ:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
 
     print(f'MNIST benchmark: {len(methods)} methods x {len(s["seeds"])} '
           f'seeds, {s["num_per_class"]} train images/class, {s["iters"]} '
           f'iterations; work dir {work_dir}', flush=True)
-    teacher_ckpt, teacher = get_teacher(s, work_dir, osp.normpath(cache_dir))
+    teacher_ckpt, teacher = get_teacher(s, work_dir, cache_dir)
     rows = [dict(method='teacher', seed=0, top1=teacher['top1'],
                  seconds=teacher['seconds'])]
     with open(osp.join(work_dir, 'teacher_curve.json'), 'w') as f:
