@@ -9,8 +9,8 @@ from dccd_test_utils import run_tool
 
 def test_quick_mode_produces_table_and_plots(tmp_path):
     work = tmp_path / 'bench'
-    proc = run_tool('tools/benchmark/mnist_benchmark.py', '--quick', '--jobs', '2',
-                    '--work-dir', str(work),
+    proc = run_tool('tools/benchmark/mnist_benchmark.py', '--quick',
+                    '--jobs', '2', '--work-dir', str(work),
                     env_extra=dict(MMRAZOR_DCCD_CACHE=str(tmp_path / 'c')))
     with open(work / 'results.csv') as f:
         rows = list(csv.DictReader(f))
