@@ -177,8 +177,40 @@ def _fake_batch(cfg, is_det):
     return FUNCTIONS.get(collate['type'])(samples)
 
 
+def _export_pruned_students(node, out_dir):
+    """Fine-tune configs read a pruned structure exported by an earlier
+    stage: export a real one (MMRazor's L1 pruning at ratio 0.5) instead."""
+    if isinstance(node, dict):
+        if node.get('type') == 'PrunedStaticModel' and not osp.isfile(
+                node['structure']):
+            from mmengine.registry import DefaultScope
+
+            from mmrazor_dccd.pruning import export_pruned
+            from mmrazor_dccd.pruning.export import channel_analyzer
+            with DefaultScope.overwrite_default_scope('mmrazor'):
+                alg = MODELS.build(dict(
+                    type='ItePruneAlgorithm',
+                    architecture=copy.deepcopy(node['architecture']),
+                    mutator_cfg=dict(
+                        type='ChannelMutator',
+                        channel_unit_cfg=dict(
+                            type='L1MutableChannelUnit',
+                            default_args=dict(choice_mode='ratio')),
+                        parse_cfg=channel_analyzer())))
+                # The unit feeding head.fc stays whole, as in the pipeline.
+                alg.mutator.set_choices({
+                    k: 1.0 if 'layer4.0.conv2' in k else 0.5
+                    for k in alg.mutator.current_choices
+                })
+                out = export_pruned(alg, out_dir)
+            node['structure'], node['checkpoint'] = (out['structure'],
+                                                     out['checkpoint'])
+        for value in node.values():
+            _export_pruned_students(value, out_dir)
+
+
 @pytest.mark.parametrize('path', CONFIGS)
-def test_config_builds_and_runs_loss(path):
+def test_config_builds_and_runs_loss(path, tmp_path):
     cfg = load_config(osp.join(REPO, path))
     scope = cfg.get('default_scope', 'mmpretrain')
     init_default_scope(scope)
@@ -186,6 +218,7 @@ def test_config_builds_and_runs_loss(path):
     if 'teacher_ckpt' in model_cfg:
         model_cfg.teacher_ckpt = None  # model-zoo URLs / local teachers
     _shrink_memory_banks(model_cfg)
+    _export_pruned_students(model_cfg, str(tmp_path))
     _runner_info(cfg)
     torch.manual_seed(0)
     model = MODELS.build(model_cfg)

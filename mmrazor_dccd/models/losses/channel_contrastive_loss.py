@@ -84,11 +84,11 @@ def channel_contrastive_loss(feat_s: torch.Tensor,
     if feat_s.shape != feat_t.shape:
         raise ValueError(
             f'Student feature {tuple(feat_s.shape)} and teacher feature '
-            f'{tuple(feat_t.shape)} differ. Add a connector that maps the '
-            'student to the teacher (e.g. `student_connectors` with '
-            "type='mmrazor.FeatureAlignConnector' or MMRazor's "
-            "'ConvModuleConnector'), or pass `student_channels` / "
-            '`teacher_channels` to DCCDDistiller.')
+            f'{tuple(feat_t.shape)} differ. Map the student to the teacher '
+            'with a connector: pass `student_channels` / `teacher_channels` '
+            "to DCCDDistiller (it adds MMRazor's ConvModuleConnector), and "
+            'for a spatial mismatch a `connector` list ending in '
+            "TorchFunctionalConnector(function_name='interpolate').")
     with torch.autocast(device_type=feat_s.device.type, enabled=False):
         # 1/tau on the (G, C, L) embeddings, not on the (G, C, C) logits.
         u_s = channel_embeddings(feat_s, mode, center) / tau
