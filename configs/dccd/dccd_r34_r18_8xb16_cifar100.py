@@ -35,7 +35,7 @@ model = dict(
         teacher_channels=512,
         logits_layer='head.fc',
         cc_loss=dict(
-            type='ChannelContrastiveLoss', tau=0.1, mode='per_sample',
+            type='ChannelContrastiveLoss', tau=0.1, mode='batch',
             loss_weight=beta),
         dd_loss=dict(
             type='DynamicDifferenceLoss', distance='mse', loss_weight=gamma),

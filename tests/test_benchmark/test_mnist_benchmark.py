@@ -16,9 +16,8 @@ def test_quick_mode_produces_table_and_plots(tmp_path):
         rows = list(csv.DictReader(f))
     assert {r['method'] for r in rows} == {
         'teacher', 'student', 'kd', 'dkd', 'crd', 'dccd', 'dccd_cc_only',
-        'dccd_dd_only', 'dccd_no_kd', 'dccd_per_sample', 'dccd_beta0.1',
-        'dccd_tau0.05',
-        'dccd_tau0.5'
+        'dccd_dd_only', 'dccd_kd', 'dccd_kd_per_sample', 'dccd_kd_beta0.1',
+        'dccd_kd_tau0.05', 'dccd_kd_tau0.5'
     }
     assert all(math.isfinite(float(r['top1'])) for r in rows)
     assert all(0 <= float(r['top1']) <= 100 for r in rows)

@@ -47,6 +47,7 @@ DKD = 'configs/dkd/dkd_r18w16_r18w4_mnist.py'
 CRD = 'configs/crd/crd_r18w16_r18w4_mnist.py'
 DCCD = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 D = 'model.distiller.'
+KD_LOSS = dict(type='KLDivergence', tau=4, loss_weight=1.0)
 
 # name -> (config, cfg options). The main job runs BASE; --full adds FULL.
 BASE = {
@@ -57,13 +58,26 @@ BASE = {
 FULL = {
     'dkd': (DKD, {}),
     'crd': (CRD, {}),
-    'dccd_cc_only': (DCCD, {D + 'dd_loss': None, D + 'kd_loss': None}),
-    'dccd_dd_only': (DCCD, {D + 'cc_loss': None, D + 'kd_loss': None}),
-    'dccd_no_kd': (DCCD, {D + 'kd_loss': None}),
-    'dccd_per_sample': (DCCD, {D + 'cc_loss.mode': 'per_sample'}),
-    'dccd_beta0.1': (DCCD, {D + 'cc_loss.loss_weight': 0.1}),
-    'dccd_tau0.05': (DCCD, {D + 'cc_loss.tau': 0.05}),
-    'dccd_tau0.5': (DCCD, {D + 'cc_loss.tau': 0.5}),
+    'dccd_cc_only': (DCCD, {D + 'dd_loss': None}),
+    'dccd_dd_only': (DCCD, {D + 'cc_loss': None}),
+    # DCCD + Hinton KD, and one change at a time to it.
+    'dccd_kd': (DCCD, {D + 'kd_loss': KD_LOSS}),
+    'dccd_kd_per_sample': (DCCD, {
+        D + 'kd_loss': KD_LOSS,
+        D + 'cc_loss.mode': 'per_sample'
+    }),
+    'dccd_kd_beta0.1': (DCCD, {
+        D + 'kd_loss': KD_LOSS,
+        D + 'cc_loss.loss_weight': 0.1
+    }),
+    'dccd_kd_tau0.05': (DCCD, {
+        D + 'kd_loss': KD_LOSS,
+        D + 'cc_loss.tau': 0.05
+    }),
+    'dccd_kd_tau0.5': (DCCD, {
+        D + 'kd_loss': KD_LOSS,
+        D + 'cc_loss.tau': 0.5
+    }),
 }
 
 
