@@ -256,6 +256,10 @@ def merge(dirs):
                 read_curve(osp.join(d, method, f'seed{seed}')))
         rows.append(dict(row, seed=int(seed), top1=float(row['top1']),
                          seconds=float(row['seconds'])))
+    order = ['teacher', *BASE, *FULL]
+    rows.sort(key=lambda r: (order.index(r['method'])
+                             if r['method'] in order else len(order),
+                             r['seed']))
     return rows, curves
 
 
