@@ -29,7 +29,7 @@ demo-full: install
 	$(PYTHON) tools/benchmark/mnist_benchmark.py --full --jobs 2
 
 test: install
-	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(PYTHON) -m pytest tests -n 2 --durations=15 $(PYTEST_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
