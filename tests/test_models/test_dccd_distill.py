@@ -36,7 +36,10 @@ def _batch(cfg, dataloader='train_dataloader'):
 
 
 def test_multi_view_train_step(cfg):
-    model = MODELS.build(copy.deepcopy(cfg.model))
+    model_cfg = copy.deepcopy(cfg.model)
+    # All three terms (Hinton KD is off in the config's default).
+    model_cfg.distiller.kd_loss = dict(type='KLDivergence', tau=4)
+    model = MODELS.build(model_cfg)
     model.train()
     assert all(not m.training for m in model.teacher.modules()
                if isinstance(m, _BatchNorm))

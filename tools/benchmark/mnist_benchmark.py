@@ -177,7 +177,15 @@ def build_cfg(config, options, s, work_dir, name, seed, iters, teacher_ckpt):
     if 'teacher' in cfg.model:
         common['model.teacher_ckpt'] = teacher_ckpt
     cfg.merge_from_dict(common)
-    cfg.merge_from_dict(copy.deepcopy(options))
+    for key, value in copy.deepcopy(options).items():
+        if isinstance(value, dict):  # e.g. a loss where the config has None
+            *parents, last = key.split('.')
+            node = cfg
+            for name in parents:
+                node = node[name]
+            node[last] = value
+        else:
+            cfg.merge_from_dict({key: value})
     cfg.work_dir = osp.join(work_dir, name, f'seed{seed}')
     cfg.experiment_name = f'{name}_seed{seed}_{time.time_ns()}'
     return cfg
