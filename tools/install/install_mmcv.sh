@@ -58,7 +58,7 @@ if [ -z "$wheel" ]; then
     "mmcv==$MMCV_VERSION" -d "$work"
   tar xzf "$work/mmcv-$MMCV_VERSION.tar.gz" -C "$work"
   src="$work/mmcv-$MMCV_VERSION"
-  # torch >= 2.10 headers use C++20 features.
+  # torch 2.14's headers need C++20.
   sed -i 's/c++17/c++20/g' "$src/setup.py"
   grep -q 'c++20' "$src/setup.py"
   export PATH="$(dirname "$PYTHON"):$PATH"   # ninja from the same environment
