@@ -99,8 +99,9 @@ class ProgressHook(Hook):
                          outputs=None) -> None:
         self.bar.update(1)
         if outputs:
-            self.bar.set_postfix(
-                loss=f"{float(sum(v for k, v in outputs.items() if 'loss' in k)):.3f}")
+            loss = sum(float(torch.as_tensor(v).detach())
+                       for k, v in outputs.items() if 'loss' in k)
+            self.bar.set_postfix(loss=f'{loss:.3f}')
 
     def after_train(self, runner) -> None:
         self.bar.close()
