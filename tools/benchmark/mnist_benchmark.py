@@ -36,6 +36,7 @@ from tqdm import tqdm  # noqa: E402
 
 from mmrazor_dccd.datasets.mnist import default_mnist_root  # noqa: E402
 from mmrazor_dccd.utils import load_config  # noqa: E402
+from mmrazor_dccd.utils.checkpoint import load_state_dict_file  # noqa: E402
 from mmrazor_dccd.utils.results import (summarize, write_plots,  # noqa: E402
                                         write_tables)
 
@@ -241,7 +242,7 @@ def get_teacher(s, work_dir, cache_dir) -> tuple:
     top1, curve, seconds = train_and_test(cfg, 'teacher')
     os.makedirs(cache_dir, exist_ok=True)
     last = osp.join(cfg.work_dir, f"iter_{s['teacher_iters']}.pth")
-    state = torch.load(last, map_location='cpu')['state_dict']
+    state = load_state_dict_file(last)  # the project's safe loader path
     torch.save({'state_dict': state}, ckpt + '.tmp')
     os.replace(ckpt + '.tmp', ckpt)  # never a half-written cache entry
     info = dict(top1=top1, curve=curve, seconds=seconds)
