@@ -33,7 +33,7 @@ model = dict(
     type='ItePruneAlgorithm',
     architecture=architecture,
     mutator_cfg=dict(
-        type='ChannelMutator',
+        type='KeepWeightsChannelMutator',
         channel_unit_cfg=dict(type='L1MutableChannelUnit',
                               default_args=dict(choice_mode='ratio')),
         # The analyzer's default demo input is (1, 3, 224, 224).

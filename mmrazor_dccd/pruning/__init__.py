@@ -4,10 +4,12 @@ from .algorithms import GroupFisherDCCDDistill, ItePruneDCCDDistill
 from .export import (PrunedStaticModel, count_resources, export_pruned,
                      pruned_structure, to_static)
 from .hooks import FlopsTargetHook
-from .mutators import MultiStepGroupFisherMutator
+from .mutators import (KeepWeightsChannelMutator, MultiStepGroupFisherMutator,
+                       prepare_keeping_weights)
 
 __all__ = [
     'GroupFisherDCCDDistill', 'ItePruneDCCDDistill', 'PrunedStaticModel',
-    'FlopsTargetHook', 'MultiStepGroupFisherMutator', 'count_resources',
+    'FlopsTargetHook', 'MultiStepGroupFisherMutator',
+    'KeepWeightsChannelMutator', 'prepare_keeping_weights', 'count_resources',
     'export_pruned', 'pruned_structure', 'to_static'
 ]

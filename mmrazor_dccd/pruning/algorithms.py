@@ -20,6 +20,7 @@ from mmrazor.implementations.pruning.group_fisher import GroupFisherAlgorithm
 from mmrazor.models.algorithms import ItePruneAlgorithm
 from mmrazor.registry import MODELS
 from ..models.algorithms import DCCDDistill
+from .mutators import prepare_keeping_weights
 
 
 def _keep_teacher_weights(algorithm: DCCDDistill, kwargs: dict) -> None:
@@ -41,7 +42,8 @@ def build_then_prepare(architecture: Union[dict, nn.Module],
         architecture = MODELS.build(copy.deepcopy(architecture))
     if isinstance(mutator, dict):
         mutator = MODELS.build(copy.deepcopy(mutator))
-    mutator.prepare_from_supernet(architecture)
+    # Keeps weights loaded at build time (MMRazor's dynamic ops do not).
+    prepare_keeping_weights(mutator, architecture)
     return architecture, mutator
 
 

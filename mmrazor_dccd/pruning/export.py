@@ -170,8 +170,9 @@ def PrunedStaticModel(architecture: Union[dict, nn.Module],
             Defaults to True.
 
     Returns:
-        nn.Module: The static model, marked initialised so that a Runner's
-        ``init_weights`` keeps the loaded weights.
+        nn.Module: The static model with the checkpoint loaded; its
+        ``init_cfg`` reloads the checkpoint when a Runner calls
+        ``init_weights`` (so the weights survive a pruning mutator).
     """
     if isinstance(structure, str):
         if not osp.isfile(structure):
@@ -195,7 +196,11 @@ def PrunedStaticModel(architecture: Union[dict, nn.Module],
                 f'{checkpoint!r} does not fit the pruned structure: {exc}\n'
                 'Pass the structure.json written with this checkpoint.'
             ) from exc
-        model._is_init = True
+        # The weights are in place now (direct use, deployment, a DCCD
+        # teacher). A Runner's init_weights loads them again, after any
+        # pruning mutator built around this model has swapped in dynamic ops
+        # (MMRazor's stock mutators re-initialise the ops they swap in).
+        model.init_cfg = dict(type='Pretrained', checkpoint=checkpoint)
     model.train(model.training)
     return model
 

@@ -1,14 +1,53 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""GroupFisher pruning of several channels per step."""
+"""Channel mutators: keep a model's weights; prune several channels/step."""
+import torch.nn as nn
+
 from mmrazor.implementations.pruning.group_fisher import \
     GroupFisherChannelMutator
+from mmrazor.models.mutators import ChannelMutator
 from mmrazor.registry import MODELS
 
 
+def prepare_keeping_weights(mutator, model: nn.Module) -> None:
+    """``mutator.prepare_from_supernet(model)`` without losing weights.
+
+    MMRazor's dynamic ops are built by ``convert_from``, which copies a
+    module's hyper-parameters but not its parameters or BN statistics:
+    every swapped conv / BN / linear is freshly initialised. MMRazor's own
+    configs load weights afterwards (``init_cfg`` at ``init_weights``), so
+    they never notice; a model whose weights are loaded at build time (an
+    exported pruned model rebuilt by ``PrunedStaticModel``, a cascade's
+    teaching assistant, an ``nn.Module`` passed in) would silently restart
+    from random weights. The state dict is taken before and loaded back
+    strictly after (dynamic ops keep the static ops' names and shapes).
+    """
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    mutator.prepare_from_supernet(model)
+    model.load_state_dict(state, strict=True)
+
+
+class KeepWeightsMixin:
+    """Make a channel mutator's ``prepare_from_supernet`` keep weights."""
+
+    def prepare_from_supernet(self, supernet: nn.Module) -> None:
+        state = {k: v.clone() for k, v in supernet.state_dict().items()}
+        super().prepare_from_supernet(supernet)
+        supernet.load_state_dict(state, strict=True)
+
+
 @MODELS.register_module()
-class MultiStepGroupFisherMutator(GroupFisherChannelMutator):
+class KeepWeightsChannelMutator(KeepWeightsMixin, ChannelMutator):
+    """MMRazor's ``ChannelMutator`` (e.g. with ``L1MutableChannelUnit``)
+    that keeps the supernet's weights when it swaps in dynamic ops
+    (see :func:`prepare_keeping_weights`)."""
+
+
+@MODELS.register_module()
+class MultiStepGroupFisherMutator(KeepWeightsMixin, GroupFisherChannelMutator):
     """MMRazor's ``GroupFisherChannelMutator`` that masks the
-    ``channels_per_step`` least important channels per pruning step.
+    ``channels_per_step`` least important channels per pruning step, and
+    keeps the supernet's weights when it swaps in its ops (see
+    :func:`prepare_keeping_weights`).
 
     GroupFisher masks one channel per step; a ResNet-18 needs hundreds of
     steps to lose half its FLOPs. Already masked channels rank last

@@ -46,13 +46,19 @@ def test_export_rebuilds_static_model(w16, mnist_batch, tmp_path):
              architecture=copy.deepcopy(w16),
              structure=out['structure'],
              checkpoint=out['checkpoint']))
-    assert model.is_init  # a Runner's init_weights keeps the weights
+    # A Runner's init_weights reloads the same weights (init_cfg).
+    assert model.init_cfg == dict(type='Pretrained',
+                                  checkpoint=out['checkpoint'])
     assert not any(isinstance(m, DynamicMixin) for m in model.modules())
     chans = conv_channels(model)
     assert chans['backbone.layer1.0.conv1'] == 8
     assert chans['backbone.layer3.1.conv1'] == 32
     assert chans['backbone.layer4.0.conv2'] == 128
     model.eval()
+    with torch.no_grad():
+        got = model(data['inputs'], mode='tensor')
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+    model.init_weights()
     with torch.no_grad():
         got = model(data['inputs'], mode='tensor')
     torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
