@@ -89,3 +89,16 @@ def test_cascade_with_dccd(repo, w16, teacher_ckpt, tmp_path):
     for s in stages:
         assert 0 <= s['finetuned']['top1'] <= 100
         _load(s['finetuned'], w16)
+    # The second stage starts from the assistant's weights (MMRazor's
+    # dynamic ops alone would re-initialise them): after one pruning step
+    # at lr 0.005, convs that kept their shape are still the assistant's.
+    ta_sd = _load(stages[0]['finetuned'], w16).state_dict()
+    st_sd = _load(stages[1]['pruned'], w16).state_dict()
+    same = [
+        k for k in ta_sd if k.endswith('conv1.weight') or k.endswith(
+            'conv2.weight') if ta_sd[k].shape == st_sd[k].shape
+    ]
+    assert same
+    for k in same:
+        rel = (st_sd[k] - ta_sd[k]).norm() / ta_sd[k].norm()
+        assert rel < 0.2, (k, float(rel))
