@@ -3,7 +3,7 @@
 width-16 ResNet_CIFAR-18 students, with/without DCCD, with/without cascade.
 
     python tools/pruning/pruning_report.py --work-dir work_dirs/pruning_report \\
-        --update-docs      # -> docs/results/pruning.csv + pruning_acc_vs_flops.png
+        --seeds 0 1 2 --update-docs  # -> docs/results/pruning{,_runs}.csv + .png
     ... --quick            # tiny data and schedule (smoke test)
 
 FLOPs / parameters: MMRazor's ResourceEstimator on a (1, 1, 28, 28) input.
@@ -23,16 +23,22 @@ from mmrazor_dccd.pruning.pipeline import cascade, finetune, prune
 
 FIELDS = [
     'method', 'pruning', 'distill_while_pruning', 'finetune', 'cascade',
-    'flops_M', 'params_M', 'flops_ratio', 'top1', 'seconds'
+    'seed', 'flops_M', 'params_M', 'flops_ratio', 'top1', 'seconds'
+]
+SUMMARY = [
+    'method', 'pruning', 'distill_while_pruning', 'finetune', 'cascade',
+    'flops_M', 'params_M', 'flops_ratio', 'top1_mean', 'top1_std', 'seeds',
+    'seconds_mean'
 ]
 
 
-def row(method, pruning, dwp, ft, casc, res, ref, seconds):
+def row(method, pruning, dwp, ft, casc, seed, res, ref, seconds):
     return dict(method=method,
                 pruning=pruning,
                 distill_while_pruning=dwp,
                 finetune=ft,
                 cascade=casc,
+                seed=seed,
                 flops_M=f"{res['flops']:.3f}",
                 params_M=f"{res['params']:.4f}",
                 flops_ratio=f"{res['flops'] / ref:.3f}",
@@ -40,25 +46,55 @@ def row(method, pruning, dwp, ft, casc, res, ref, seconds):
                 seconds=f'{seconds:.0f}')
 
 
-def plot(rows, path):
+def summarize(rows):
+    """Mean over seeds per method (FLOPs differ by seed for GroupFisher)."""
+    import numpy as np
+    out = []
+    for method in dict.fromkeys(r['method'] for r in rows):
+        rs = [r for r in rows if r['method'] == method]
+        mean = lambda k: float(np.mean([float(r[k]) for r in rs]))  # noqa
+        top1 = [float(r['top1']) for r in rs]
+        out.append(
+            dict({k: rs[0][k]
+                  for k in SUMMARY[1:5]},
+                 method=method,
+                 flops_M=f"{mean('flops_M'):.3f}",
+                 params_M=f"{mean('params_M'):.4f}",
+                 flops_ratio=f"{mean('flops_ratio'):.3f}",
+                 top1_mean=f'{np.mean(top1):.2f}',
+                 top1_std=f'{np.std(top1):.2f}',
+                 seeds=len(rs),
+                 seconds_mean=f"{mean('seconds'):.0f}"))
+    return out
+
+
+def plot(summary, path):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(8, 5))
-    for r in rows:
+    for r in summary:
         dccd = 'dccd' in (r['finetune'], r['distill_while_pruning'])
         marker = '*' if r['pruning'] == 'none' else (
             's' if r['cascade'] == 'yes' else 'o')
         color = 'black' if r['pruning'] == 'none' else (
             'tab:red' if dccd else 'tab:blue')
-        x, y = float(r['flops_M']), float(r['top1'])
-        ax.scatter(x, y, marker=marker, color=color, s=70, zorder=3)
+        x, y = float(r['flops_M']), float(r['top1_mean'])
+        ax.errorbar(x,
+                    y,
+                    yerr=float(r['top1_std']),
+                    marker=marker,
+                    color=color,
+                    ms=8,
+                    capsize=3,
+                    zorder=3)
         ax.annotate(r['method'], (x, y),
                     textcoords='offset points',
                     xytext=(4, 4),
                     fontsize=7)
+    seeds = max(int(r['seeds']) for r in summary)
     ax.set_xlabel('FLOPs (M, MMRazor ResourceEstimator, 1x1x28x28)')
-    ax.set_ylabel('MNIST test top-1 (%)')
+    ax.set_ylabel(f'MNIST test top-1 (%), mean +- std of {seeds} seed(s)')
     ax.set_title(
         'Pruned ResNet_CIFAR-18 (w16): red = DCCD, blue = CE; '
         'square = cascade',
@@ -69,38 +105,14 @@ def plot(rows, path):
     plt.close(fig)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--update-docs', action='store_true')
-    add_common_args(parser)
-    args = parser.parse_args()
-    b, t = budget(args), teacher(args)
-    w = args.work_dir
-    os.makedirs(w, exist_ok=True)
-    start = time.time()
-    from mmrazor.registry import MODELS
-    from mmrazor_dccd.pruning.export import count_resources
-    from mmrazor_dccd.utils import load_config
-    arch = load_config(
-        osp.join(
-            REPO,
-            'configs/_base_/models/resnet18-cifar_mnist.py')).mnist_teacher
-    ref = count_resources(MODELS.build(arch))
-    csv_path, png_path = (osp.join(w, 'pruning.csv'),
-                          osp.join(w, 'pruning_acc_vs_flops.png'))
-
-    def save():  # after every row: a partial run still leaves its table
-        with open(csv_path, 'w', newline='') as f:
-            writer = csv.DictWriter(f, FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
-        plot(rows, png_path)
-
-    rows = [
-        row('teacher (w16)', 'none', '-', '-', 'no',
-            dict(ref, top1=t.get('top1', float('nan'))), ref['flops'], 0)
-    ]
+def run_seed(t, b, w, ref, rows, save):
+    """Every pipeline of the report for one seed (``b.seed``)."""
     kw = dict(budget=b, repo=REPO)
+
+    def add(*args):
+        rows.append(row(*args[:5], b.seed, *args[5:]))
+        print(rows[-1], flush=True)
+        save()
 
     def single(method, target, dwp, fts):
         pruned = prune(method,
@@ -119,11 +131,8 @@ def main():
                 'groupfisher': 'GF'
             }[method] + ('+DCCD-prune'
                          if dwp == 'dccd' else '') + f' -> {ft.upper()}'
-            rows.append(
-                row(name, method, dwp, ft, 'no', tuned, ref['flops'],
-                    pruned['seconds'] + tuned['seconds']))
-            print(rows[-1], flush=True)
-            save()
+            add(name, method, dwp, ft, 'no', tuned, ref['flops'],
+                pruned['seconds'] + tuned['seconds'])
 
     single('l1', 0.25, 'ce', ['ce', 'dccd'])
     single('groupfisher', 0.25, 'ce', ['ce', 'dccd'])
@@ -138,12 +147,57 @@ def main():
         for i, s in enumerate(stages):
             name = ('cascade ' + ('TA' if i == 0 else 'student') +
                     (' DCCD' if dccd else ' CE'))
-            rows.append(
-                row(name, 'groupfisher', ft, ft, 'yes', s['finetuned'],
-                    ref['flops'],
-                    s['pruned']['seconds'] + s['finetuned']['seconds']))
-            print(rows[-1], flush=True)
-            save()
+            add(name, 'groupfisher', ft, ft, 'yes', s['finetuned'],
+                ref['flops'],
+                s['pruned']['seconds'] + s['finetuned']['seconds'])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--update-docs', action='store_true')
+    parser.add_argument('--seeds',
+                        type=int,
+                        nargs='+',
+                        help='run every pipeline once per seed (default: '
+                        '--seed); the table reports mean and std')
+    add_common_args(parser)
+    args = parser.parse_args()
+    b, t = budget(args), teacher(args)
+    w = args.work_dir
+    os.makedirs(w, exist_ok=True)
+    start = time.time()
+    from mmrazor.registry import MODELS
+    from mmrazor_dccd.pruning.export import count_resources
+    from mmrazor_dccd.utils import load_config
+    arch = load_config(
+        osp.join(
+            REPO,
+            'configs/_base_/models/resnet18-cifar_mnist.py')).mnist_teacher
+    ref = count_resources(MODELS.build(arch))
+    runs_path, csv_path, png_path = (osp.join(w, 'pruning_runs.csv'),
+                                     osp.join(w, 'pruning.csv'),
+                                     osp.join(w, 'pruning_acc_vs_flops.png'))
+
+    def write(path, fields, rows_):
+        with open(path, 'w', newline='') as f:
+            writer = csv.DictWriter(f, fields)
+            writer.writeheader()
+            writer.writerows(rows_)
+
+    def save():  # after every row: a partial run still leaves its table
+        write(runs_path, FIELDS, rows)
+        summary = summarize(rows)
+        write(csv_path, SUMMARY, summary)
+        plot(summary, png_path)
+
+    seeds = args.seeds or [b.seed]
+    rows = [
+        row('teacher (w16)', 'none', '-', '-', 'no', '-',
+            dict(ref, top1=t.get('top1', float('nan'))), ref['flops'], 0)
+    ]
+    for seed in seeds:
+        b.seed = seed
+        run_seed(t, b, osp.join(w, f'seed{seed}'), ref, rows, save)
 
     total = time.time() - start
     print(f'Command: python tools/pruning/pruning_report.py '
@@ -154,8 +208,8 @@ def main():
     if args.update_docs:
         out = osp.join(REPO, 'docs', 'results')
         os.makedirs(out, exist_ok=True)
-        shutil.copy(csv_path, osp.join(out, 'pruning.csv'))
-        shutil.copy(png_path, osp.join(out, 'pruning_acc_vs_flops.png'))
+        for path in (runs_path, csv_path, png_path):
+            shutil.copy(path, osp.join(out, osp.basename(path)))
 
 
 if __name__ == '__main__':

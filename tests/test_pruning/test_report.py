@@ -1,0 +1,50 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""The pruning report's table and plot (the pipelines it runs are tested
+end to end in test_pipelines.py)."""
+import importlib
+import os.path as osp
+import sys
+
+import pytest
+
+from dccd_test_utils import REPO
+
+
+@pytest.fixture(scope='module')
+def report():
+    sys.path.insert(0, osp.join(REPO, 'tools', 'pruning'))
+    try:
+        yield importlib.import_module('pruning_report')
+    finally:
+        sys.path.remove(osp.join(REPO, 'tools', 'pruning'))
+
+
+def _rows(report):
+    ref = 28.0
+    rows = [
+        report.row('teacher', 'none', '-', '-', 'no', '-',
+                   dict(flops=ref, params=0.7, top1=97.0), ref, 0)
+    ]
+    for seed, (top1, flops) in enumerate([(90.0, 7.0), (92.0, 7.4)]):
+        rows.append(
+            report.row('GF -> DCCD', 'groupfisher', 'ce', 'dccd', 'no', seed,
+                       dict(flops=flops, params=0.05, top1=top1), ref, 10))
+    return rows
+
+
+def test_summary_is_mean_and_std_over_seeds(report):
+    summary = report.summarize(_rows(report))
+    assert [r['method'] for r in summary] == ['teacher', 'GF -> DCCD']
+    gf = summary[1]
+    assert gf['seeds'] == 2
+    assert gf['top1_mean'] == '91.00' and gf['top1_std'] == '1.00'
+    assert gf['flops_M'] == '7.200' and gf['flops_ratio'] == '0.257'
+    assert summary[0]['seeds'] == 1 and summary[0]['top1_std'] == '0.00'
+    assert set(gf) == set(report.SUMMARY)
+
+
+def test_plot_is_a_png(report, tmp_path):
+    path = tmp_path / 'acc.png'
+    report.plot(report.summarize(_rows(report)), str(path))
+    assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert path.stat().st_size > 10_000
