@@ -24,6 +24,7 @@ from .export import count_resources, export_pruned, pruned_structure
 
 CONFIGS = dict(
     l1='configs/pruning/l1-norm_r18w16_mnist.py',
+    l1_dccd='configs/pruning/l1-norm-dccd_r18w16_mnist.py',
     groupfisher='configs/pruning/group-fisher_r18w16_mnist.py',
     groupfisher_dccd='configs/pruning/group-fisher-dccd_r18w16_mnist.py',
     finetune='configs/pruning/finetune_pruned-r18w16_mnist.py',
@@ -121,7 +122,7 @@ def prune(method: str,
         work_dir (str): Stage folder; the export goes to it.
         budget (Budget): Data and schedule.
         teacher (dict, optional): Spec of a DCCD teacher: distill while
-            pruning (GroupFisher only). Defaults to None (cross-entropy).
+            pruning. Defaults to None (cross-entropy).
         reference_flops (float, optional): FLOPs the target refers to.
             Defaults to None (``start``'s FLOPs).
         repo (str): Repository root (configs are relative to it).
@@ -130,9 +131,9 @@ def prune(method: str,
         dict: Spec of the pruned model, plus ``flops``, ``params``,
         ``iters`` and ``seconds``.
     """
-    if method == 'l1' and teacher is not None:
-        raise ValueError('Distill while pruning is implemented for '
-                         "GroupFisher here: use method='groupfisher'.")
+    if method not in ('l1', 'groupfisher'):
+        raise ValueError(f"Unknown pruning method {method!r}; use 'l1' or "
+                         "'groupfisher'.")
     key = method + ('_dccd' if teacher is not None else '')
     cfg = load_config(osp.join(repo, CONFIGS[key]))
     cfg.model.architecture = model_cfg(start, cfg.mnist_teacher)

@@ -51,6 +51,22 @@ def test_prune_then_distill_l1(repo, w16, teacher_ckpt, tmp_path):
     assert count_resources(model)['flops'] == tuned['flops']
 
 
+def test_l1_distill_while_pruning(repo, w16, teacher_ckpt, tmp_path):
+    """ItePruneDCCDDistill on MMRazor's L1 schedule, then DCCD fine-tune."""
+    teacher = dict(checkpoint=teacher_ckpt)
+    pruned = prune('l1',
+                   teacher,
+                   0.5,
+                   str(tmp_path / 'prune'),
+                   TINY,
+                   teacher=teacher,
+                   repo=repo)
+    assert 0.4 < pruned['flops'] / 28.684 < 0.6  # ratio 0.68 -> ~50%
+    chans = conv_channels(_load(pruned, w16))
+    assert chans['backbone.layer1.0.conv1'] == 10  # int(16 * 0.68)
+    assert chans['backbone.layer4.0.conv2'] == 128
+
+
 def test_groupfisher_distill_while_pruning(repo, w16, teacher_ckpt, tmp_path):
     teacher = dict(checkpoint=teacher_ckpt)
     pruned = prune('groupfisher',

@@ -7,6 +7,9 @@
     # GroupFisher with the DCCD teacher attached while pruning
     python tools/pruning/prune_distill.py --method groupfisher \\
         --distill-while-pruning --finetune dccd --work-dir work_dirs/pruning/gf
+    # L1-norm schedule on the student of a DCCD distillation
+    python tools/pruning/prune_distill.py --method l1 \\
+        --distill-while-pruning --finetune dccd --work-dir work_dirs/pruning/l1d
     ... --quick   # tiny data and schedule (the tests)
 
 Writes <work-dir>/prune/{structure.json,pruned.pth} (the static pruned
@@ -32,7 +35,8 @@ def main():
                         help='FLOPs ratio to reach (l1: 0.5 or 0.25)')
     parser.add_argument('--distill-while-pruning',
                         action='store_true',
-                        help='GroupFisher with the DCCD teacher attached')
+                        help='prune (L1 schedule or GroupFisher) with the '
+                        'DCCD teacher attached')
     parser.add_argument('--finetune', choices=['ce', 'dccd'], default='dccd')
     add_common_args(parser)
     args = parser.parse_args()
