@@ -36,6 +36,11 @@ model = dict(
         distill_losses=dict(
             loss_dkd=dict(
                 type='DKDLoss', tau=1, beta=0.5, loss_weight=1,
+                # As in MMRazor's anchor config, whose number we quote. Note:
+                # MMRazor's DKDLoss turns 'mean' into a SUM over the per-GPU
+                # batch (32x the DKD paper's per-sample mean here); use
+                # 'batchmean' (+ mmrazor.DistillLossWarmupHook) for the
+                # paper's loss, as configs/dkd/dkd_r18w16_r18w4_mnist.py does.
                 reduction='mean')),
         loss_forward_mappings=dict(
             loss_dkd=dict(

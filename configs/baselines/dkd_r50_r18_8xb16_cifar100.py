@@ -34,7 +34,9 @@ model = dict(
         distill_losses=dict(
             loss_dkd=dict(
                 type='DKDLoss', tau=4, alpha=1, beta=8, loss_weight=1,
-                reduction='mean')),
+                # The DKD paper's per-sample mean: MMRazor's configs pass
+                # 'mean', which its DKDLoss turns into a sum over the batch.
+                reduction='batchmean')),
         loss_forward_mappings=dict(
             loss_dkd=dict(
                 preds_S=dict(from_student=True, recorder='fc'),
@@ -44,3 +46,8 @@ model = dict(
 
 find_unused_parameters = True
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+
+# The DKD paper's CIFAR recipe ramps the loss linearly over 20 epochs.
+custom_hooks = [
+    dict(type='mmrazor.DistillLossWarmupHook', warmup=20, by_epoch=True)
+]
