@@ -36,6 +36,10 @@ model = dict(
         distill_losses=dict(
             loss_dkd=dict(
                 type='DKDLoss', tau=1, beta=0.5, loss_weight=1,
+                # MMRazor's anchor setting. Note: MMRazor's DKDLoss turns
+                # 'mean' into a SUM over the per-GPU batch (32x the DKD
+                # paper's per-sample mean); use 'batchmean' (+
+                # mmrazor.DistillLossWarmupHook) for the paper's loss.
                 reduction='mean')),
         loss_forward_mappings=dict(
             loss_dkd=dict(
