@@ -17,7 +17,9 @@ def test_quick_mode_produces_table_and_plots(tmp_path):
     assert {r['method'] for r in rows} == {
         'teacher', 'student', 'kd', 'dkd', 'crd', 'dccd', 'dccd_cc_only',
         'dccd_dd_only', 'dccd_kd', 'dccd_kd_per_sample', 'dccd_kd_beta0.1',
-        'dccd_kd_tau0.05', 'dccd_kd_tau0.5'
+        'dccd_kd_tau0.05', 'dccd_kd_tau0.5', 'dccd_gamma0.1', 'dccd_gamma0.3',
+        'dccd_gamma3', 'dccd_dd_kl', 'dccd_strong_views',
+        'dccd_cc_only_strong_views'
     }
     assert all(math.isfinite(float(r['top1'])) for r in rows)
     assert all(0 <= float(r['top1']) <= 100 for r in rows)

@@ -81,6 +81,33 @@ FULL = {
     }),
 }
 
+# The L_dd study (docs/ablation.md): run with --methods; --quick runs them too.
+STRONG_VIEWS = [
+    dict(type='MultiView',
+         num_views=2,
+         transforms=[[
+             dict(type='RandomResizedCrop',
+                  scale=28,
+                  crop_ratio_range=(0.5, 1.0)),
+             dict(type='RandomCrop', crop_size=28, padding=2),
+         ]]),
+    dict(type='PackInputs'),
+]
+ABLATION = {
+    'dccd_gamma0.1': (DCCD, {D + 'dd_loss.loss_weight': 0.1}),
+    'dccd_gamma0.3': (DCCD, {D + 'dd_loss.loss_weight': 0.3}),
+    'dccd_gamma3': (DCCD, {D + 'dd_loss.loss_weight': 3.0}),
+    'dccd_dd_kl': (DCCD, {D + 'dd_loss.distance': 'kl'}),
+    'dccd_strong_views': (DCCD, {
+        'train_dataloader.dataset.pipeline': STRONG_VIEWS
+    }),
+    'dccd_cc_only_strong_views': (DCCD, {
+        D + 'dd_loss': None,
+        'train_dataloader.dataset.pipeline': STRONG_VIEWS
+    }),
+}
+ALL = dict(BASE, **FULL, **ABLATION)
+
 
 class ProgressHook(Hook):
     """A tqdm bar over the training iterations of one run."""
@@ -266,7 +293,7 @@ def merge(dirs):
                 read_curve(osp.join(d, method, f'seed{seed}')))
         rows.append(dict(row, seed=int(seed), top1=float(row['top1']),
                          seconds=float(row['seconds'])))
-    order = ['teacher', *BASE, *FULL]
+    order = ['teacher', *ALL]
     rows.sort(key=lambda r: (order.index(r['method'])
                              if r['method'] in order else len(order),
                              r['seed']))
@@ -331,13 +358,15 @@ def main():
     args = parse_args()
     s = settings(args)
     # --quick runs every method on a tiny schedule (what the tests check).
-    methods = dict(BASE, **FULL) if args.full or args.quick else dict(BASE)
+    methods = dict(BASE, **FULL) if args.full else dict(BASE)
+    if args.quick:
+        methods = dict(ALL)
     if args.methods:
-        unknown = set(args.methods) - set(BASE) - set(FULL)
+        unknown = set(args.methods) - set(ALL)
         if unknown:
             raise SystemExit(f'Unknown methods {sorted(unknown)}; choose from '
-                             f'{sorted(set(BASE) | set(FULL))}.')
-        methods = {m: dict(BASE, **FULL)[m] for m in args.methods}
+                             f'{sorted(ALL)}.')
+        methods = {m: ALL[m] for m in args.methods}
     work_dir = osp.abspath(args.work_dir)
     os.makedirs(work_dir, exist_ok=True)
     if args.jobs > 1:
