@@ -1,11 +1,21 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Channel mutators: keep a model's weights; prune several channels/step."""
+from contextlib import contextmanager
+
 import torch.nn as nn
 
 from mmrazor.implementations.pruning.group_fisher import \
     GroupFisherChannelMutator
 from mmrazor.models.mutators import ChannelMutator
 from mmrazor.registry import MODELS
+
+
+@contextmanager
+def weights_kept(model: nn.Module):
+    """Restore ``model``'s state dict (strictly) after the ``with`` body."""
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    yield model
+    model.load_state_dict(state, strict=True)
 
 
 def prepare_keeping_weights(mutator, model: nn.Module) -> None:
@@ -21,18 +31,16 @@ def prepare_keeping_weights(mutator, model: nn.Module) -> None:
     from random weights. The state dict is taken before and loaded back
     strictly after (dynamic ops keep the static ops' names and shapes).
     """
-    state = {k: v.clone() for k, v in model.state_dict().items()}
-    mutator.prepare_from_supernet(model)
-    model.load_state_dict(state, strict=True)
+    with weights_kept(model):
+        mutator.prepare_from_supernet(model)
 
 
 class KeepWeightsMixin:
     """Make a channel mutator's ``prepare_from_supernet`` keep weights."""
 
     def prepare_from_supernet(self, supernet: nn.Module) -> None:
-        state = {k: v.clone() for k, v in supernet.state_dict().items()}
-        super().prepare_from_supernet(supernet)
-        supernet.load_state_dict(state, strict=True)
+        with weights_kept(supernet):
+            super().prepare_from_supernet(supernet)
 
 
 @MODELS.register_module()
