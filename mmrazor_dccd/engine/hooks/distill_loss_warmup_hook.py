@@ -51,7 +51,7 @@ class DistillLossWarmupHook(Hook):
         self.warmup = int(warmup)
         self.by_epoch = by_epoch
         self.loss_names = None if loss_names is None else list(loss_names)
-        self._base = None
+        self._base, self._targets = None, {}
 
     def _losses(self, runner) -> dict:
         model = runner.model.module if is_model_wrapper(
@@ -79,18 +79,17 @@ class DistillLossWarmupHook(Hook):
         return {n: losses[n] for n in names}
 
     def before_train(self, runner) -> None:
-        self._base = {
-            n: loss.loss_weight
-            for n, loss in self._losses(runner).items()
-        }
+        # Looked up and checked once; the iterations only rescale.
+        self._targets = self._losses(runner)
+        self._base = {n: loss.loss_weight for n, loss in self._targets.items()}
 
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
         progress = runner.epoch + 1 if self.by_epoch else runner.iter + 1
         factor = warmup_factor(progress, self.warmup)
-        for name, loss in self._losses(runner).items():
+        for name, loss in self._targets.items():
             loss.loss_weight = self._base[name] * factor
 
     def after_train(self, runner) -> None:
-        for name, loss in self._losses(runner).items():
+        for name, loss in self._targets.items():
             loss.loss_weight = self._base[name]
