@@ -3,9 +3,21 @@
 import csv
 import os.path as osp
 from collections import OrderedDict
-from typing import Dict, List
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
+
+
+def mean_std(values: Sequence[float]) -> Tuple[float, float]:
+    """Mean and sample standard deviation (ddof=1; 0.0 for one value).
+
+    The one definition of "mean +- std" used by every table of the project.
+    """
+    values = np.asarray(list(values), dtype=float)
+    if values.size == 0:
+        raise ValueError('mean_std needs at least one value.')
+    std = float(values.std(ddof=1)) if values.size > 1 else 0.0
+    return float(values.mean()), std
 
 
 def summarize(rows: List[dict]) -> Dict[str, dict]:
@@ -15,11 +27,11 @@ def summarize(rows: List[dict]) -> Dict[str, dict]:
         by_method.setdefault(row['method'], []).append(row)
     out = OrderedDict()
     for method, items in by_method.items():
-        acc = np.array([r['top1'] for r in items], dtype=float)
+        mean, std = mean_std([r['top1'] for r in items])
         out[method] = dict(
-            mean=float(acc.mean()),
-            std=float(acc.std(ddof=1)) if len(acc) > 1 else 0.0,
-            n=len(acc),
+            mean=mean,
+            std=std,
+            n=len(items),
             seconds=float(np.mean([r.get('seconds', 0) for r in items])))
     return out
 
