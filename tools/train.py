@@ -6,25 +6,20 @@ Accepts this project's configs, MMRazor's stock configs
 load) and ``mmrazor_dccd::`` references.
 """
 import argparse
-import logging
-import os
-import os.path as osp
 
 import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
-from mmengine.config import DictAction
-from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
-from mmrazor_dccd.engine import check_model_keys
 from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.utils.cli import (add_runner_args, apply_runner_args,
+                                    enable_amp, parse_runner_args)
 from mmrazor_dccd.utils.launcher import init_cpu_dist
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train an algorithm')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument(
         '--resume',
         nargs='?',
@@ -39,47 +34,12 @@ def parse_args():
         action='store_true',
         help='scale the LR by the actual batch size / auto_scale_lr.'
         'base_batch_size')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, xxx=yyy format')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
-
-
-def enable_amp(cfg):
-    wrapper = cfg.optim_wrapper
-    if wrapper.get('type', 'OptimWrapper') == 'AmpOptimWrapper':
-        print_log('AMP training is already enabled in your config.',
-                  logger='current', level=logging.WARNING)
-        return
-    if wrapper.get('constructor'):  # per-module wrappers (NAS / pruning)
-        wrapper = wrapper.architecture
-    if wrapper.get('type', 'OptimWrapper') != 'OptimWrapper':
-        raise ValueError('`--amp` needs optim_wrapper.type="OptimWrapper", '
-                         f'got {wrapper.type!r}.')
-    wrapper.type = 'AmpOptimWrapper'
-    wrapper.setdefault('loss_scale', 'dynamic')
+    add_runner_args(parser)
+    return parse_runner_args(parser, argv)
 
 
 def merge_args(cfg, args):
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    apply_runner_args(cfg, args)
     if args.amp:
         enable_amp(cfg)
     if args.auto_scale_lr:
@@ -99,7 +59,6 @@ def main():
     args = parse_args()
     register_all_modules(False)
     cfg = merge_args(load_config(args.config), args)
-    check_model_keys(cfg)
     init_cpu_dist(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -1,5 +1,6 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Bad inputs not covered elsewhere (catalogue: docs/bad_inputs.md)."""
+import argparse
 import copy
 import os
 import os.path as osp
@@ -14,6 +15,7 @@ from reliability_fixtures import dccd_cfg, tiny_dccd_cfg  # noqa: F401
 from mmrazor_dccd.datasets import PackagedMNIST, prepare_mnist
 from mmrazor_dccd.datasets.mnist import default_mnist_root
 from mmrazor_dccd.engine import check_model_keys
+from mmrazor_dccd.utils.cli import apply_runner_args, enable_amp
 
 
 def test_misspelt_config_keys_name_the_fix(tiny_dccd_cfg):
@@ -37,11 +39,16 @@ def test_nan_loss_stops_a_real_run_naming_the_term(dccd_cfg):
         Runner.from_cfg(dccd_cfg).train()
 
 
-def test_amp_on_cpu(dccd_cfg):
-    # MMEngine 0.10.7 refuses AmpOptimWrapper (GradScaler) without a GPU.
-    dccd_cfg.optim_wrapper.type = 'AmpOptimWrapper'
-    with pytest.raises(AssertionError, match='only available training on gpu'):
-        Runner.from_cfg(dccd_cfg).train()
+def test_amp_flag_on_cpu_names_the_fix(tiny_dccd_cfg):
+    """``tools/train.py --amp`` without a GPU stops before the Runner is
+    built, saying what to do (MMEngine would assert deep inside)."""
+    args = argparse.Namespace(config='dccd.py', launcher='none',
+                              cfg_options=None, work_dir=None)
+    cfg = apply_runner_args(copy.deepcopy(tiny_dccd_cfg), args)
+    assert cfg.work_dir == osp.join('./work_dirs', 'dccd')
+    with pytest.raises(RuntimeError, match='--amp needs a GPU.*Drop --amp'):
+        enable_amp(cfg)
+    assert cfg.optim_wrapper.get('type', 'OptimWrapper') == 'OptimWrapper'
 
 
 @pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
