@@ -37,7 +37,8 @@ def test_summary_is_mean_and_std_over_seeds(report):
     assert [r['method'] for r in summary] == ['teacher', 'GF -> DCCD']
     gf = summary[1]
     assert gf['seeds'] == 2
-    assert gf['top1_mean'] == '91.00' and gf['top1_std'] == '1.00'
+    # Sample std (ddof=1), like every table: 90 and 92 -> 1.41, not 1.00.
+    assert gf['top1_mean'] == '91.00' and gf['top1_std'] == '1.41'
     assert gf['flops_M'] == '7.200' and gf['flops_ratio'] == '0.257'
     assert summary[0]['seeds'] == 1 and summary[0]['top1_std'] == '0.00'
     assert set(gf) == set(report.SUMMARY)
@@ -48,3 +49,21 @@ def test_plot_is_a_png(report, tmp_path):
     report.plot(report.summarize(_rows(report)), str(path))
     assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     assert path.stat().st_size > 10_000
+
+
+def test_docs_table_is_the_summary_of_the_recorded_runs(report, tmp_path,
+                                                         monkeypatch):
+    """docs/results/pruning.csv is what --from-runs rebuilds from
+    docs/results/pruning_runs.csv (no training)."""
+    docs = osp.join(REPO, 'docs', 'results')
+    monkeypatch.setattr(sys, 'argv', [
+        'pruning_report.py', '--work-dir',
+        str(tmp_path), '--from-runs',
+        osp.join(docs, 'pruning_runs.csv')
+    ])
+    report.main()
+    with open(tmp_path / 'pruning.csv') as f:
+        rebuilt = f.read()
+    with open(osp.join(docs, 'pruning.csv')) as f:
+        assert rebuilt == f.read()
+    assert (tmp_path / 'pruning_acc_vs_flops.png').stat().st_size > 10_000

@@ -4,6 +4,9 @@ width-16 ResNet_CIFAR-18 students, with/without DCCD, with/without cascade.
 
     python tools/pruning/pruning_report.py --work-dir work_dirs/pruning_report \\
         --seeds 0 1 2 --update-docs  # -> docs/results/pruning{,_runs}.csv + .png
+    # the table and plot again from recorded runs, without training:
+    python tools/pruning/pruning_report.py --work-dir work_dirs/pruning_table \\
+        --from-runs docs/results/pruning_runs.csv --update-docs
     ... --quick            # tiny data and schedule (smoke test)
 
 FLOPs / parameters: MMRazor's ResourceEstimator on a (1, 1, 28, 28) input.
@@ -20,6 +23,7 @@ import time
 from common import REPO, add_common_args, budget, teacher
 
 from mmrazor_dccd.pruning.pipeline import cascade, finetune, prune
+from mmrazor_dccd.utils.results import mean_std
 
 FIELDS = [
     'method', 'pruning', 'distill_while_pruning', 'finetune', 'cascade',
@@ -47,13 +51,16 @@ def row(method, pruning, dwp, ft, casc, seed, res, ref, seconds):
 
 
 def summarize(rows):
-    """Mean over seeds per method (FLOPs differ by seed for GroupFisher)."""
-    import numpy as np
+    """Mean over seeds per method (FLOPs differ by seed for GroupFisher);
+    top-1 as mean +- sample std (``mean_std``, like every table here)."""
     out = []
     for method in dict.fromkeys(r['method'] for r in rows):
         rs = [r for r in rows if r['method'] == method]
-        mean = lambda k: float(np.mean([float(r[k]) for r in rs]))  # noqa
-        top1 = [float(r['top1']) for r in rs]
+
+        def mean(key):
+            return mean_std(float(r[key]) for r in rs)[0]
+
+        top1_mean, top1_std = mean_std(float(r['top1']) for r in rs)
         out.append(
             dict({k: rs[0][k]
                   for k in SUMMARY[1:5]},
@@ -61,8 +68,8 @@ def summarize(rows):
                  flops_M=f"{mean('flops_M'):.3f}",
                  params_M=f"{mean('params_M'):.4f}",
                  flops_ratio=f"{mean('flops_ratio'):.3f}",
-                 top1_mean=f'{np.mean(top1):.2f}',
-                 top1_std=f'{np.std(top1):.2f}',
+                 top1_mean=f'{top1_mean:.2f}',
+                 top1_std=f'{top1_std:.2f}',
                  seeds=len(rs),
                  seconds_mean=f"{mean('seconds'):.0f}"))
     return out
@@ -94,7 +101,8 @@ def plot(summary, path):
                     fontsize=7)
     seeds = max(int(r['seeds']) for r in summary)
     ax.set_xlabel('FLOPs (M, MMRazor ResourceEstimator, 1x1x28x28)')
-    ax.set_ylabel(f'MNIST test top-1 (%), mean +- std of {seeds} seed(s)')
+    ax.set_ylabel(f'MNIST test top-1 (%), mean +- sample std of {seeds} '
+                  'seed(s)')
     ax.set_title(
         'Pruned ResNet_CIFAR-18 (w16): red = DCCD, blue = CE; '
         'square = cascade',
@@ -152,6 +160,20 @@ def run_seed(t, b, w, ref, rows, save):
                 s['pruned']['seconds'] + s['finetuned']['seconds'])
 
 
+def write_csv(path, fields, rows):
+    with open(path, 'w', newline='') as f:
+        writer = csv.DictWriter(f, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_summary(rows, csv_path, png_path):
+    """``pruning.csv`` (mean +- std per method) and its plot."""
+    summary = summarize(rows)
+    write_csv(csv_path, SUMMARY, summary)
+    plot(summary, png_path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--update-docs', action='store_true')
@@ -160,11 +182,38 @@ def main():
                         nargs='+',
                         help='run every pipeline once per seed (default: '
                         '--seed); the table reports mean and std')
+    parser.add_argument('--from-runs',
+                        metavar='RUNS_CSV',
+                        help='train nothing: rebuild pruning.csv and the '
+                        'plot in --work-dir from a pruning_runs.csv')
     add_common_args(parser)
     args = parser.parse_args()
-    b, t = budget(args), teacher(args)
     w = args.work_dir
     os.makedirs(w, exist_ok=True)
+    runs_path, csv_path, png_path = (osp.join(w, 'pruning_runs.csv'),
+                                     osp.join(w, 'pruning.csv'),
+                                     osp.join(w, 'pruning_acc_vs_flops.png'))
+    if args.from_runs:
+        with open(args.from_runs, newline='') as f:
+            rows = list(csv.DictReader(f))
+        if osp.abspath(args.from_runs) != osp.abspath(runs_path):
+            shutil.copy(args.from_runs, runs_path)
+        write_summary(rows, csv_path, png_path)
+    else:
+        run_report(args, w, runs_path, csv_path, png_path)
+    if args.update_docs:
+        out = osp.join(REPO, 'docs', 'results')
+        os.makedirs(out, exist_ok=True)
+        for path in (runs_path, csv_path, png_path):
+            dst = osp.join(out, osp.basename(path))
+            if osp.abspath(path) != osp.abspath(dst):
+                shutil.copy(path, dst)
+
+
+def run_report(args, w, runs_path, csv_path, png_path):
+    """Every pipeline once per seed; the tables are rewritten after every
+    row, so a partial run still leaves its table."""
+    b, t = budget(args), teacher(args)
     start = time.time()
     from mmrazor.registry import MODELS
     from mmrazor_dccd.pruning.export import count_resources
@@ -174,21 +223,10 @@ def main():
             REPO,
             'configs/_base_/models/resnet18-cifar_mnist.py')).mnist_teacher
     ref = count_resources(MODELS.build(arch))
-    runs_path, csv_path, png_path = (osp.join(w, 'pruning_runs.csv'),
-                                     osp.join(w, 'pruning.csv'),
-                                     osp.join(w, 'pruning_acc_vs_flops.png'))
 
-    def write(path, fields, rows_):
-        with open(path, 'w', newline='') as f:
-            writer = csv.DictWriter(f, fields)
-            writer.writeheader()
-            writer.writerows(rows_)
-
-    def save():  # after every row: a partial run still leaves its table
-        write(runs_path, FIELDS, rows)
-        summary = summarize(rows)
-        write(csv_path, SUMMARY, summary)
-        plot(summary, png_path)
+    def save():
+        write_csv(runs_path, FIELDS, rows)
+        write_summary(rows, csv_path, png_path)
 
     seeds = args.seeds or [b.seed]
     rows = [
@@ -205,11 +243,6 @@ def main():
     with open(osp.join(w, 'command.txt'), 'w') as f:
         f.write(f"python tools/pruning/pruning_report.py "
                 f"{' '.join(sys.argv[1:])}\n{b}\ntotal_seconds={total:.0f}\n")
-    if args.update_docs:
-        out = osp.join(REPO, 'docs', 'results')
-        os.makedirs(out, exist_ok=True)
-        for path in (runs_path, csv_path, png_path):
-            shutil.copy(path, osp.join(out, osp.basename(path)))
 
 
 if __name__ == '__main__':
