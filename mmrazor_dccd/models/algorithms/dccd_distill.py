@@ -11,6 +11,24 @@ from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.registry import MODELS
 
 
+def _pass_num_views(cfg, num_views: int, key: str):
+    """Give a config dict the algorithm's ``num_views`` (or refuse another).
+    """
+    takes_views = ('DCCDDistiller', 'MultiViewClsDataPreprocessor')
+    if not isinstance(cfg, dict) or str(cfg.get('type', '')).split(
+            '.')[-1] not in takes_views:
+        return cfg
+    cfg = dict(cfg)
+    given = cfg.setdefault('num_views', num_views)
+    if given != num_views:
+        raise ValueError(
+            f'DCCDDistill has num_views={num_views} but its {key} has '
+            f'num_views={given}. Set num_views once, on the algorithm '
+            '(model.num_views): it is passed on to the distiller and the '
+            'data preprocessor.')
+    return cfg
+
+
 @MODELS.register_module()
 class DCCDDistill(SingleTeacherDistill):
     """Multi-view distillation of `DCCD
@@ -22,6 +40,10 @@ class DCCDDistill(SingleTeacherDistill):
     all views and MMRazor's recorders, connectors and distiller work
     unchanged. The student's own loss covers all views; prediction and
     validation are single-view.
+
+    ``num_views`` is set once, here: it is passed on to the distiller (and
+    through it to the dynamic difference loss) and to the data
+    preprocessor; a different value given there is a build-time error.
 
     Args:
         num_views (int): Views per training image. Defaults to 2.
@@ -40,9 +62,11 @@ class DCCDDistill(SingleTeacherDistill):
                  teacher_ckpt_strict: bool = True,
                  check_finite: bool = True,
                  **kwargs) -> None:
-        super().__init__(teacher_ckpt=None, **kwargs)
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}.')
+        for key in ('distiller', 'data_preprocessor'):
+            kwargs[key] = _pass_num_views(kwargs.get(key), num_views, key)
+        super().__init__(teacher_ckpt=None, **kwargs)
         self.num_views = num_views
         self.check_finite = check_finite
         if teacher_ckpt:

@@ -7,6 +7,10 @@ from mmrazor.models.distillers import ConfigurableDistiller
 from mmrazor.registry import MODELS
 
 LayerSpec = Union[str, Sequence[str], Dict[str, str]]
+DD_SOURCES = ('logits', 'features')
+# Chosen on the benchmarks' validation splits: docs/benchmark.md.
+DEFAULT_CC_LOSS = dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch')
+DEFAULT_DD_LOSS = dict(type='DynamicDifferenceLoss')
 
 
 def _as_mapping(layers: Optional[LayerSpec]) -> Dict[str, str]:
@@ -18,6 +22,25 @@ def _as_mapping(layers: Optional[LayerSpec]) -> Dict[str, str]:
     if isinstance(layers, dict):
         return dict(layers)
     return {layer: layer for layer in layers}
+
+
+def _with_default(loss: Optional[dict], default: dict) -> Optional[dict]:
+    """A loss config without ``type`` updates the default loss, so
+    ``--cfg-options model.distiller.dd_loss.loss_weight=0.1`` works on a
+    config that relies on the default."""
+    if loss is None or 'type' in loss:
+        return copy.deepcopy(loss)
+    return dict(copy.deepcopy(default), **loss)
+
+
+def _set_num_views(loss: dict, num_views: int, owner: str) -> dict:
+    given = loss.setdefault('num_views', num_views)
+    if given != num_views:
+        raise ValueError(
+            f"{loss.get('type')} has num_views={given} but {owner} has "
+            f'num_views={num_views}. Set num_views once, on the algorithm '
+            "(model.num_views); it is passed on to the distiller's losses.")
+    return loss
 
 
 def _per_layer(value, num: int, name: str) -> List:
@@ -64,13 +87,38 @@ class DCCDDistiller(ConfigurableDistiller):
             Defaults to ``DynamicDifferenceLoss()``.
         kd_loss (dict, optional): Logit distillation, e.g.
             ``dict(type='KLDivergence', tau=4)``. Defaults to None.
-        num_views (int): Views per image, given to ``dd_loss``. Defaults
-            to 2.
+        dd_source (str): What ``dd_loss`` differences: ``'logits'`` (the
+            ``logits_layer``) or ``'features'`` (the first feature layer,
+            after its connector). Defaults to 'logits'.
+        num_views (int): Views per image, given to ``dd_loss``;
+            ``DCCDDistill`` passes its own. Defaults to 2.
         **kwargs: Further :class:`ConfigurableDistiller` arguments. Extra
             recorders, connectors, losses and ``loss_forward_mappings`` are
             merged in; an entry given there under a generated name (e.g.
             ``loss_forward_mappings=dict(loss_cc=...)``) replaces the
             generated one.
+
+    A loss given without ``type`` updates the default loss: ``dd_loss=dict(
+    loss_weight=0.1)`` is the default ``DynamicDifferenceLoss`` with weight
+    0.1.
+
+    Examples:
+        >>> distiller = DCCDDistiller(
+        ...     feature_layers='backbone.layer4',
+        ...     student_channels=32, teacher_channels=128)
+        >>> sorted(distiller.student_recorders.recorders)
+        ['feat', 'logits']
+        >>> list(distiller.connectors)
+        ['feat_connector']
+        >>> sorted(distiller.distill_losses)
+        ['loss_cc', 'loss_dd']
+        >>> distiller.loss_forward_mappings['loss_cc']['preds_S']
+        {'from_student': True, 'recorder': 'feat', 'connector': \
+'feat_connector'}
+
+        Two feature layers give ``feat_0``/``feat_1``, ``loss_cc_0``/
+        ``loss_cc_1`` and ``feat_0_connector``/``feat_1_connector``; a
+        ``kd_loss`` adds ``loss_kd`` on the ``logits`` recorder.
     """
 
     def __init__(self,
@@ -83,13 +131,17 @@ class DCCDDistiller(ConfigurableDistiller):
                      kernel_size=1,
                      norm_cfg=dict(type='BN'),
                      act_cfg=None),
-                 cc_loss: Optional[dict] = dict(type='ChannelContrastiveLoss',
-                                                tau=0.1,
-                                                mode='batch'),
-                 dd_loss: Optional[dict] = dict(type='DynamicDifferenceLoss'),
+                 cc_loss: Optional[dict] = DEFAULT_CC_LOSS,
+                 dd_loss: Optional[dict] = DEFAULT_DD_LOSS,
                  kd_loss: Optional[dict] = None,
+                 dd_source: str = 'logits',
                  num_views: int = 2,
                  **kwargs) -> None:
+        if dd_source not in DD_SOURCES:
+            raise ValueError(f'Unknown dd_source {dd_source!r}; use one of '
+                             f'{DD_SOURCES}.')
+        cc_loss = _with_default(cc_loss, DEFAULT_CC_LOSS)
+        dd_loss = _with_default(dd_loss, DEFAULT_DD_LOSS)
         cfg = dict(
             student_recorders=dict(kwargs.pop('student_recorders', {})),
             teacher_recorders=dict(kwargs.pop('teacher_recorders', {})),
@@ -116,7 +168,11 @@ class DCCDDistiller(ConfigurableDistiller):
                      preds_T=dict(from_student=False, recorder=recorder)))
 
         layers = _as_mapping(feature_layers)
-        if cc_loss is not None and layers:
+        if dd_loss is not None and dd_source == 'features' and not layers:
+            raise ValueError("dd_source='features' differences the first "
+                             'feature layer: set feature_layers.')
+        feat_connector = None
+        if (cc_loss is not None or dd_source == 'features') and layers:
             s_chs = _per_layer(student_channels, len(layers),
                                'student_channels')
             t_chs = _per_layer(teacher_channels, len(layers),
@@ -132,17 +188,24 @@ class DCCDDistiller(ConfigurableDistiller):
                     first = chain[0] if isinstance(chain, list) else chain
                     first.update(in_channel=s_chs[i], out_channel=t_chs[i])
                     cfg['connectors'].setdefault(connector_name, chain)
-                add_loss(f'loss_cc{suffix}', copy.deepcopy(cc_loss),
-                         f'feat{suffix}', connector_name)
+                if i == 0:
+                    feat_connector = connector_name
+                if cc_loss is not None:
+                    add_loss(f'loss_cc{suffix}', copy.deepcopy(cc_loss),
+                             f'feat{suffix}', connector_name)
 
-        if dd_loss is not None or kd_loss is not None:
+        if (dd_loss is not None and dd_source == 'logits') \
+                or kd_loss is not None:
             s_logits, t_logits = ((logits_layer, logits_layer) if isinstance(
                 logits_layer, str) else tuple(logits_layer))
             record('logits', s_logits, t_logits)
         if dd_loss is not None:
-            dd_loss = copy.deepcopy(dd_loss)
-            dd_loss.setdefault('num_views', num_views)
-            add_loss('loss_dd', dd_loss, 'logits')
+            _set_num_views(dd_loss, num_views, 'DCCDDistiller')
+            if dd_source == 'logits':
+                add_loss('loss_dd', dd_loss, 'logits')
+            else:
+                suffix = '' if len(layers) == 1 else '_0'
+                add_loss('loss_dd', dd_loss, f'feat{suffix}', feat_connector)
         if kd_loss is not None:
             add_loss('loss_kd', copy.deepcopy(kd_loss), 'logits')
         if not cfg['distill_losses']:

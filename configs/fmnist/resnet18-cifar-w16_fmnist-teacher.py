@@ -1,0 +1,7 @@
+# ResNet-18-CIFAR width 16 on real Fashion-MNIST, trained alone on CPU.
+_base_ = [
+    '../_base_/models/fmnist_models.py',
+    '../_base_/datasets/fmnist_bs64.py',
+    '../_base_/schedules/fmnist_cpu.py',
+]
+model = {{_base_.fmnist_teacher}}

@@ -1,0 +1,127 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Benchmark tables: mean +- sample std over seeds, paired per-seed
+differences, and PNG plots (accuracy with error bars; accuracy vs cost)."""
+from collections import OrderedDict
+from typing import Dict, List, Optional, Sequence
+
+from ..utils.results import mean_std
+
+
+def per_method(rows: List[dict], metric: str = 'test_top1') -> OrderedDict:
+    """``{method: {seed: value}}`` of one pair, in row order."""
+    out = OrderedDict()
+    for row in rows:
+        if row.get(metric) in (None, ''):
+            continue
+        out.setdefault(row['method'], {})[int(row['seed'])] = float(
+            row[metric])
+    return out
+
+
+def paired_difference(a: Dict[int, float],
+                      b: Dict[int, float]) -> Optional[tuple]:
+    """Mean +- sample std of ``a[s] - b[s]`` over the seeds both have, and
+    their count; None without common seeds."""
+    seeds = sorted(set(a) & set(b))
+    if not seeds:
+        return None
+    mean, std = mean_std([a[s] - b[s] for s in seeds])
+    return mean, std, len(seeds)
+
+
+def pair_table(rows: List[dict],
+               baselines: Sequence[str],
+               ours: str = 'dccd',
+               metric: str = 'test_top1') -> List[dict]:
+    """One summary row per method: mean, std, n, seconds, and the paired
+    difference of ``ours`` minus it (so > 0 means ``ours`` is better)."""
+    values = per_method(rows, metric)
+    seconds = per_method(rows, 'seconds')
+    table = []
+    for method, by_seed in values.items():
+        mean, std = mean_std(by_seed.values())
+        entry = dict(method=method, mean=mean, std=std, n=len(by_seed),
+                     seconds=mean_std(seconds.get(method, {0: 0}).values())[0])
+        if ours in values and method != ours:
+            entry['ours_minus'] = paired_difference(values[ours], by_seed)
+        table.append(entry)
+    return table
+
+
+def best_baseline(table: List[dict], baselines: Sequence[str]) -> str:
+    """The baseline with the highest mean (of those in the table)."""
+    present = [t for t in table if t['method'] in baselines]
+    return max(present, key=lambda t: t['mean'])['method'] if present else ''
+
+
+def markdown(table: List[dict], title: str, ours: str = 'dccd') -> str:
+    lines = [
+        f'### {title}', '',
+        f'| method | top-1 (%) mean +- std | seeds | {ours} minus it '
+        '(paired, mean +- std) | train s/run |', '| --- | --- | --- | --- | --- |'
+    ]
+    for t in table:
+        diff = t.get('ours_minus')
+        diff = '' if diff is None else \
+            f'{diff[0]:+.2f} +- {diff[1]:.2f} (n={diff[2]})'
+        lines.append(f"| {t['method']} | {t['mean']:.2f} +- {t['std']:.2f} "
+                     f"| {t['n']} | {diff} | {t['seconds']:.0f} |")
+    return '\n'.join(lines) + '\n'
+
+
+def plot_pairs(tables: Dict[str, List[dict]], path: str,
+               title: str) -> None:
+    """Bars with error bars (sample std), one panel per pair."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(tables), squeeze=False,
+                             figsize=(5.5 * len(tables), 4.2))
+    for ax, (pair, table) in zip(axes[0], tables.items()):
+        names = [t['method'] for t in table]
+        means = [t['mean'] for t in table]
+        stds = [t['std'] for t in table]
+        colors = ['tab:gray' if m in ('teacher', 'student') else
+                  'tab:red' if m.startswith('dccd') else 'tab:blue'
+                  for m in names]
+        ax.bar(names, means, yerr=stds, capsize=3, color=colors)
+        low = min(m - s for m, s in zip(means, stds))
+        ax.set_ylim(max(0, low - 1), min(100, max(means) + 1))
+        ax.set_title(pair)
+        ax.set_ylabel('test top-1 (%)')
+        plt.setp(ax.get_xticklabels(), rotation=40, ha='right', fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_cost(tables: Dict[str, List[dict]], path: str, title: str) -> None:
+    """Mean accuracy against mean training seconds per run."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for marker, (pair, table) in zip('osD^v', tables.items()):
+        for t in table:
+            if t['method'] == 'teacher':
+                continue
+            ax.errorbar(t['seconds'], t['mean'], yerr=t['std'], fmt=marker,
+                        color='tab:red' if t['method'].startswith('dccd')
+                        else 'tab:blue', capsize=2)
+            ax.annotate(f"{pair}:{t['method']}", (t['seconds'], t['mean']),
+                        fontsize=6, xytext=(3, 2),
+                        textcoords='offset points')
+    ax.set_xlabel('training seconds per run (1 CPU thread)')
+    ax.set_ylabel('test top-1 (%)')
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_markdown(path: str, parts: Sequence[str]) -> None:
+    with open(path, 'w') as f:
+        f.write('\n'.join(parts))

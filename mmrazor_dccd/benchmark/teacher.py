@@ -1,0 +1,60 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Teachers trained once per setting and cached (atomically)."""
+import hashlib
+import json
+import os
+import os.path as osp
+from typing import Optional, Sequence, Tuple
+
+import torch
+from mmengine.config import Config
+
+from ..utils.checkpoint import load_state_dict_file
+from ..utils.paths import cache_dir
+from .runs import train_and_evaluate
+
+# What determines a teacher's weights: its key is a hash of these.
+KEY_FIELDS = ('model', 'train_dataloader', 'optim_wrapper', 'param_scheduler',
+              'train_cfg', 'randomness')
+
+
+def teacher_key(cfg: Config) -> str:
+    src = json.dumps([cfg.get(k) for k in KEY_FIELDS], sort_keys=True,
+                     default=str)
+    return hashlib.sha1(src.encode()).hexdigest()[:12]
+
+
+def cached_teacher(cfg: Config,
+                   prefix: str,
+                   splits: Sequence[str] = ('test', ),
+                   folder: Optional[str] = None) -> Tuple[str, dict]:
+    """The teacher's weights file and its scores; trained on a cache miss.
+
+    Args:
+        cfg (Config): The teacher's training config.
+        prefix (str): File name prefix, e.g. ``'fmnist_teacher'``.
+        splits (Sequence[str]): Splits scored after training (stored in
+            the ``.json`` next to the weights). Defaults to ('test',).
+        folder (str, optional): Cache folder. Defaults to
+            ``cache_dir('teachers')``.
+
+    Returns:
+        tuple: ``(path to a {'state_dict': ...} file, info dict)``.
+    """
+    folder = folder or cache_dir('teachers')
+    ckpt = osp.join(folder, f'{prefix}_{teacher_key(cfg)}.pth')
+    meta = ckpt[:-len('.pth')] + '.json'
+    if osp.isfile(ckpt) and osp.isfile(meta):
+        with open(meta) as f:
+            return ckpt, json.load(f)
+    metrics, seconds = train_and_evaluate(cfg, splits, desc='teacher')
+    last = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
+    state = load_state_dict_file(last)  # the project's safe loader path
+    os.makedirs(folder, exist_ok=True)
+    torch.save({'state_dict': state}, ckpt + '.tmp')
+    os.replace(ckpt + '.tmp', ckpt)  # never a half-written cache entry
+    info = dict(metrics, seconds=seconds)
+    with open(meta + '.tmp', 'w') as f:
+        json.dump(info, f)
+    os.replace(meta + '.tmp', meta)
+    return ckpt, info

@@ -1,0 +1,450 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""The headline benchmark: DCCD against MMRazor's strongest baselines on real
+Fashion-MNIST, three teacher-student pairs, on CPU.
+
+    python tools/benchmark/fmnist_benchmark.py --stage select  # grids, val
+    python tools/benchmark/fmnist_benchmark.py --stage study   # L_dd forms
+    python tools/benchmark/fmnist_benchmark.py --stage final   # seeds, test
+    python tools/benchmark/fmnist_benchmark.py --stage report  # tables+plots
+    python tools/benchmark/fmnist_benchmark.py --quick         # all, tiny
+
+Protocol (docs/benchmark.md): 5,000 class-balanced training images are held
+out as the validation split. Every method gets the same number of settings
+(its grid), each trained once on pair (a), seed 0, and scored on
+validation; the best one is used for every pair and seed of the final
+stage, which alone reads the test set. Every finished run is appended to a
+CSV at once and skipped on a rerun, so the benchmark resumes.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import torch
+from tqdm import tqdm
+
+import mmrazor_dccd  # noqa: F401
+from mmrazor_dccd.benchmark import (ResultsStore, cached_teacher, set_options,
+                                    train_and_evaluate)
+from mmrazor_dccd.benchmark import report
+from mmrazor_dccd.utils import load_config
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+C = 'configs/'
+TEACHER = C + 'fmnist/resnet18-cifar-w16_fmnist-teacher.py'
+MODELS = C + '_base_/models/fmnist_models.py'
+D = 'model.distiller.'
+
+# Teacher ResNet-18-CIFAR width 16 (layer4: 128 x 4 x 4) for every pair.
+PAIRS = {
+    'a': dict(title='(a) R18-w16 -> R18-w4', student='fmnist_r18w4',
+              alone=C + 'fmnist/resnet18-cifar-w4_fmnist-student.py',
+              layer='backbone.layer4', channels=32, pooled=32),
+    # MobileNetV2's last 4x4 map is layer3's (16 channels).
+    'b': dict(title='(b) R18-w16 -> MobileNetV2-0.35', student='fmnist_mbv2',
+              alone=C + 'fmnist/mobilenetv2-w0.35_fmnist-student.py',
+              layer='backbone.layer3', channels=16, pooled=256),
+    'c': dict(title='(c) R18-w16 -> R18-w8', student='fmnist_r18w8',
+              alone=C + 'fmnist/resnet18-cifar-w8_fmnist-student.py',
+              layer='backbone.layer4', channels=64, pooled=64),
+}
+
+
+def strong_views(num_views=2):
+    return [
+        dict(type='MultiView', num_views=num_views, transforms=[[
+            dict(type='RandomResizedCrop', scale=28,
+                 crop_ratio_range=(0.6, 1.0)),
+            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+        ]]),
+        dict(type='PackInputs'),
+    ]
+
+
+def views(num_views):
+    return [
+        dict(type='MultiView', num_views=num_views, transforms=[[
+            dict(type='RandomCrop', crop_size=28, padding=2),
+            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+        ]]),
+        dict(type='PackInputs'),
+    ]
+
+
+def dd(weight=1.0, **kwargs):
+    return {D + 'dd_loss': dict(type='DynamicDifferenceLoss',
+                                loss_weight=weight, **kwargs)}
+
+
+def cc(weight=1.0):
+    return {D + 'cc_loss': dict(type='ChannelContrastiveLoss', tau=0.1,
+                                mode='batch', loss_weight=weight)}
+
+
+NO_CC, NO_DD = {D + 'cc_loss': None}, {D + 'dd_loss': None}
+DCCD = C + 'dccd/dccd_r18w16_r18w4_fmnist.py'
+# The L_dd form used by dccd / dccd_dd_only grids (chosen by --stage study,
+# docs/benchmark.md): softened-probability differences, T=4.
+DD_FORM = dict(response='probs', tau=4.0)
+
+# method -> (family, config, grid of (setting, options)); every grid has 3
+# settings (student alone: its one schedule, shared by every method).
+METHODS = {
+    'student': ('alone', None, [('default', {})]),
+    'kd': ('logits', C + 'baselines/kd_r18w16_r18w4_fmnist.py', [
+        (f'tau{t}', {D + 'distill_losses.loss_kl.tau': t}) for t in (1, 4, 8)
+    ]),
+    'dkd': ('logits', C + 'baselines/dkd_r18w16_r18w4_fmnist.py', [
+        (f'beta{b}', {D + 'distill_losses.loss_dkd.beta': b})
+        for b in (0.5, 2, 8)
+    ]),
+    'dist': ('logits', C + 'baselines/dist_r18w16_r18w4_fmnist.py', [
+        (f'w{w}_tau{t}', {D + 'distill_losses.loss_dist.loss_weight': w,
+                          D + 'distill_losses.loss_dist.tau': t})
+        for w, t in ((1, 1), (2, 1), (2, 4))
+    ]),
+    'crd': ('crd', C + 'baselines/crd_r18w16_r18w4_fmnist.py', [
+        (f'w{w}', {D + 'distill_losses.loss_crd.loss_weight': w})
+        for w in (0.2, 0.8, 3.2)
+    ]),
+    'cwd': ('feature', C + 'baselines/cwd_r18w16_r18w4_fmnist.py', [
+        (f'w{w}', {D + 'distill_losses.loss_cwd.loss_weight': w})
+        for w in (1, 3, 10)
+    ]),
+    'dccd': ('dccd', DCCD, [
+        (f'beta1_gamma{g}', dict(cc(1.0), **dd(g, **DD_FORM)))
+        for g in (0.3, 1, 3)
+    ]),
+    'dccd_cc_only': ('dccd', DCCD, [
+        (f'beta{b}', dict(cc(b), **NO_DD)) for b in (0.3, 1, 3)
+    ]),
+    'dccd_dd_only': ('dccd', DCCD, [
+        (f'gamma{g}', dict(NO_CC, **dd(g, **DD_FORM))) for g in (0.3, 1, 3)
+    ]),
+}
+BASELINES = ('student', 'kd', 'dkd', 'dist', 'crd', 'cwd')
+
+# The L_dd study (validation only): which difference, on what, from which
+# views, helps the student? CE + L_dd alone isolates the term; the same
+# forms with L_cc show whether it adds to the channel term.
+STUDY_FORMS = {
+    'logits_mse_g1': dd(1.0),  # the MNIST-era default
+    'logits_mse_g0.1': dd(0.1),
+    'probs_t4_g1': dd(1.0, response='probs', tau=4.0),
+    'probs_t1_g1': dd(1.0, response='probs', tau=1.0),
+    'zscore_g1': dd(1.0, response='zscore'),
+    'logits_cosine_g1': dd(1.0, distance='cosine'),
+    'features_zscore_g1': dict(dd(1.0, response='zscore'),
+                               **{D + 'dd_source': 'features'}),
+    'probs_t4_g1_strong_views': dict(
+        dd(1.0, response='probs', tau=4.0),
+        **{'train_dataloader.dataset.pipeline': strong_views()}),
+    'probs_t4_g1_3views': dict(
+        dd(1.0, response='probs', tau=4.0),
+        **{'model.num_views': 3,
+           'train_dataloader.dataset.pipeline': views(3)}),
+}
+STUDY = {('dccd_dd_only', form): dict(NO_CC, **opts)
+         for form, opts in STUDY_FORMS.items()}
+STUDY.update({('dccd', form): dict(cc(1.0), **opts)
+              for form, opts in STUDY_FORMS.items()})
+
+SELECT_FIELDS = ['pair', 'method', 'setting', 'seed', 'val_top1', 'seconds']
+FINAL_FIELDS = ['pair', 'method', 'seed', 'val_top1', 'test_top1', 'seconds']
+
+
+def settings(args) -> dict:
+    if args.quick:
+        s = dict(iters=6, teacher_iters=10, seeds=dict(a=[0], b=[0], c=[0]),
+                 num_per_class=20, val_images=100, test_images=100,
+                 batch=16, study_pairs=['a'])
+    else:
+        s = dict(iters=400, teacher_iters=1500,
+                 seeds=dict(a=[0, 1, 2, 3, 4], b=[0, 1, 2], c=[0, 1, 2]),
+                 num_per_class=None, val_images=None, test_images=None,
+                 batch=64, study_pairs=['a', 'b'])
+    if args.iters:
+        s['iters'] = args.iters
+    if args.teacher_iters:
+        s['teacher_iters'] = args.teacher_iters
+    if args.seeds is not None:
+        s['seeds'] = {p: list(args.seeds) for p in PAIRS}
+    return s
+
+
+def base_cfg(config, s, iters, seed, work_dir):
+    """A config on the benchmark's data and schedule (no validation during
+    training: the splits are scored once, after it)."""
+    cfg = load_config(osp.join(REPO, config))
+    views = cfg.model.get('num_views', 1) if \
+        cfg.model.get('type') == 'DCCDDistill' else 1
+    dataset = 'train_dataloader.dataset'
+    if cfg.train_dataloader.dataset.type.endswith('CRDDataset'):
+        dataset += '.dataset'
+    set_options(cfg, {
+        f'{dataset}.num_per_class': s['num_per_class'],
+        'train_dataloader.batch_size': s['batch'] // views,
+        'train_cfg.max_iters': iters,
+        'train_cfg.val_interval': iters + 1,
+        'param_scheduler.T_max': iters,
+        'default_hooks.checkpoint.interval': iters,
+        'default_hooks.logger.interval': max(iters // 4, 1),
+        'val_dataloader.dataset.indices': s['val_images'],
+        'test_dataloader.dataset.indices': s['test_images'],
+        'randomness.seed': seed,
+        'log_level': 'WARNING',
+    })
+    cfg.work_dir = work_dir
+    return cfg
+
+
+def pair_options(family, pair) -> dict:
+    """What changes from pair (a) for another student."""
+    p = PAIRS[pair]
+    student = load_config(osp.join(REPO, MODELS))[p['student']].to_dict()
+    if family == 'alone':
+        return {}
+    opts = {'model.architecture': student}
+    if family == 'feature':
+        opts.update({
+            D + 'student_recorders.feat.source': p['layer'],
+            D + 'connectors.feat_connector.in_channel': p['channels']})
+    elif family == 'crd':
+        opts[D + 'connectors.loss_crd_stu.dim_in'] = p['pooled']
+    elif family == 'dccd':
+        opts.update({D + 'feature_layers': {p['layer']: 'backbone.layer4'},
+                     D + 'student_channels': p['channels']})
+    return opts
+
+
+def run_spec(stage, pair, method, setting, seed, options):
+    family, config, _ = METHODS[method]
+    if family == 'alone':
+        config = PAIRS[pair]['alone']
+    return dict(stage=stage, pair=pair, method=method, setting=setting,
+                seed=seed, config=config,
+                options=dict(pair_options(family, pair), **options))
+
+
+def chosen_settings(select: ResultsStore) -> dict:
+    """Per method, the grid setting with the best validation top-1 on pair
+    (a), seed 0 (ties: the first in grid order)."""
+    scores = {(r['method'], r['setting']): float(r['val_top1'])
+              for r in select.rows() if r['pair'] == 'a'}
+    chosen = {}
+    for method, (_, _, grid) in METHODS.items():
+        scored = [(scores[(method, name)], -i, name)
+                  for i, (name, _) in enumerate(grid)
+                  if (method, name) in scores]
+        if len(grid) == 1:
+            chosen[method] = grid[0][0]
+        elif len(scored) == len(grid):
+            chosen[method] = max(scored)[2]
+    return chosen
+
+
+def stores(work_dir):
+    """The validation runs (selection and study) and the final runs."""
+    return (ResultsStore(osp.join(work_dir, 'selection.csv'), SELECT_FIELDS,
+                         ['pair', 'method', 'setting', 'seed']),
+            ResultsStore(osp.join(work_dir, 'fmnist_benchmark.csv'),
+                         FINAL_FIELDS, ['pair', 'method', 'seed']))
+
+
+def plan(args, s, work_dir):
+    """The runs still to do for the requested stage, in order."""
+    select, final = stores(work_dir)
+    methods = args.methods or list(METHODS)
+    runs = []
+    if args.stage == 'select':
+        for method in methods:
+            for name, opts in METHODS[method][2]:
+                runs.append(run_spec('select', 'a', method, name, 0, opts))
+        done = select.done()
+        runs = [r for r in runs if (r['pair'], r['method'], r['setting'],
+                                    str(r['seed'])) not in done]
+    elif args.stage == 'study':
+        for pair in args.pairs or s['study_pairs']:
+            for (method, form), opts in STUDY.items():
+                if method in methods:
+                    runs.append(run_spec('select', pair, method, form, 0,
+                                         opts))
+        done = select.done()
+        runs = [r for r in runs if (r['pair'], r['method'], r['setting'],
+                                    str(r['seed'])) not in done]
+    elif args.stage == 'final':
+        chosen = chosen_settings(select)
+        missing = [m for m in methods if m not in chosen]
+        if missing:
+            raise SystemExit(
+                f'No validation choice yet for {missing}: run --stage select '
+                '(it resumes) before --stage final.')
+        pairs = args.pairs or list(PAIRS)
+        max_seeds = max(len(s['seeds'][p]) for p in pairs)
+        for i in range(max_seeds):  # seed-major: partial tables balanced
+            for pair in pairs:
+                if i >= len(s['seeds'][pair]):
+                    continue
+                for method in methods:
+                    grid = dict(METHODS[method][2])
+                    runs.append(run_spec('final', pair, method,
+                                         chosen[method], s['seeds'][pair][i],
+                                         grid[chosen[method]]))
+        done = final.done()
+        runs = [r for r in runs
+                if (r['pair'], r['method'], str(r['seed'])) not in done]
+    return runs, select, final
+
+
+def get_teacher(s, work_dir):
+    cfg = base_cfg(TEACHER, s, s['teacher_iters'], 0,
+                   osp.join(work_dir, 'teacher'))
+    return cached_teacher(cfg, 'fmnist_teacher', splits=('val', 'test'))
+
+
+def execute(run, s, work_dir, teacher_ckpt, select, final):
+    cfg = base_cfg(run['config'], s, s['iters'], run['seed'],
+                   osp.join(work_dir, run['stage'], run['pair'],
+                            f"{run['method']}-{run['setting']}",
+                            f"seed{run['seed']}"))
+    if 'teacher' in cfg.model:
+        cfg.model.teacher_ckpt = teacher_ckpt
+    set_options(cfg, run['options'])
+    if cfg.model.get('type') == 'DCCDDistill':
+        cfg.train_dataloader.batch_size = s['batch'] // cfg.model.num_views
+    splits = ('val', ) if run['stage'] == 'select' else ('val', 'test')
+    desc = f"{run['pair']} {run['method']} {run['setting']} s{run['seed']}"
+    metrics, seconds = train_and_evaluate(cfg, splits, desc=desc)
+    row = dict(pair=run['pair'], method=run['method'],
+               setting=run['setting'], seed=run['seed'],
+               val_top1=f"{metrics['val']:.2f}", seconds=f'{seconds:.1f}')
+    if run['stage'] == 'select':
+        select.append(row)
+    else:
+        final.append(dict(row, test_top1=f"{metrics['test']:.2f}"))
+    tqdm.write(f"{desc}: val {metrics['val']:.2f}" +
+               (f", test {metrics['test']:.2f}" if 'test' in metrics else '')
+               + f' ({seconds:.0f} s)')
+
+
+def write_report(work_dir, final, update_docs):
+    rows = final.rows()
+    order = ['teacher', *METHODS]
+    tables, parts = {}, ['# Fashion-MNIST benchmark', '']
+    for pair, p in PAIRS.items():
+        pair_rows = sorted((r for r in rows if r['pair'] == pair),
+                           key=lambda r: (order.index(r['method']),
+                                          int(r['seed'])))
+        if not pair_rows:
+            continue
+        table = report.pair_table(pair_rows, BASELINES)
+        tables[p['title']] = table
+        best = report.best_baseline(table, BASELINES)
+        parts.append(report.markdown(table, f"{p['title']} (best baseline: "
+                                     f'{best})'))
+    if not tables:
+        return
+    md = osp.join(work_dir, 'summary.md')
+    report.write_markdown(md, parts)
+    report.plot_pairs(tables, osp.join(work_dir, 'accuracy.png'),
+                      'Fashion-MNIST test top-1, mean +- sample std')
+    report.plot_cost(tables, osp.join(work_dir, 'accuracy_vs_cost.png'),
+                     'Fashion-MNIST: accuracy vs training cost')
+    print(open(md).read())
+    if update_docs:
+        import shutil
+        out = osp.join(REPO, 'docs', 'results')
+        for src, dst in (('fmnist_benchmark.csv', 'fmnist_benchmark.csv'),
+                         ('selection.csv', 'fmnist_selection.csv'),
+                         ('summary.md', 'fmnist_benchmark.md'),
+                         ('accuracy.png', 'fmnist_accuracy.png'),
+                         ('accuracy_vs_cost.png', 'fmnist_cost.png')):
+            if osp.isfile(osp.join(work_dir, src)):
+                shutil.copy(osp.join(work_dir, src), osp.join(out, dst))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--stage', default='all',
+                        choices=['select', 'study', 'final', 'report', 'all'])
+    parser.add_argument('--quick', action='store_true',
+                        help='every stage and method, tiny data and schedule '
+                        '(what the tests run)')
+    parser.add_argument('--pairs', nargs='+', choices=list(PAIRS))
+    parser.add_argument('--methods', nargs='+', choices=list(METHODS))
+    parser.add_argument('--seeds', nargs='+', type=int)
+    parser.add_argument('--iters', type=int)
+    parser.add_argument('--teacher-iters', type=int)
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='worker processes (1 thread each)')
+    parser.add_argument('--work-dir', default='work_dirs/fmnist_benchmark')
+    parser.add_argument('--update-docs', action='store_true',
+                        help='copy the tables and plots to docs/results/')
+    parser.add_argument('--queue', help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def run_stage(args, s, work_dir):
+    runs, select, final = plan(args, s, work_dir)
+    print(f'Fashion-MNIST benchmark, stage {args.stage}: {len(runs)} runs to '
+          f'do ({s["iters"]} iterations each); results in {work_dir}',
+          flush=True)
+    if not runs:
+        return
+    ckpt, info = get_teacher(s, work_dir)
+    if not final.has(pair='a', method='teacher', seed=0) and \
+            args.stage == 'final':
+        for pair in PAIRS:
+            final.append(dict(pair=pair, method='teacher', seed=0,
+                              val_top1=f"{info['val']:.2f}",
+                              test_top1=f"{info['test']:.2f}",
+                              seconds=f"{info['seconds']:.1f}"))
+    if args.jobs > 1:
+        queue = osp.join(work_dir, f'queue_{args.stage}.json')
+        with open(queue, 'w') as f:
+            json.dump(runs, f)
+        env = dict(os.environ, OMP_NUM_THREADS='1')
+        base = [sys.executable, osp.abspath(__file__), '--stage', args.stage,
+                '--work-dir', work_dir] + (['--quick'] if args.quick else [])
+        for key in ('iters', 'teacher_iters'):
+            if getattr(args, key):
+                base += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
+        procs = [subprocess.Popen(base + ['--queue', f'{queue}:{i}:{args.jobs}'],
+                                  env=env) for i in range(args.jobs)]
+        if any(p.wait() for p in procs):
+            raise SystemExit('A benchmark worker failed; see above. Rerun to '
+                             'resume: finished runs are kept.')
+        return
+    for run in tqdm(runs, desc=f'{args.stage} runs', position=0, unit='run'):
+        execute(run, s, work_dir, ckpt, select, final)
+
+
+def main():
+    args = parse_args()
+    s = settings(args)
+    work_dir = osp.abspath(args.work_dir)
+    os.makedirs(work_dir, exist_ok=True)
+    if args.queue:  # a worker of --jobs N
+        path, index, jobs = args.queue.rsplit(':', 2)
+        with open(path) as f:
+            runs = json.load(f)[int(index)::int(jobs)]
+        select, final = stores(work_dir)
+        ckpt, _ = get_teacher(s, work_dir)
+        for run in tqdm(runs, desc=f'worker {index}', position=0):
+            execute(run, s, work_dir, ckpt, select, final)
+        return
+    if 'OMP_NUM_THREADS' not in os.environ:
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+    stages = ['study', 'select', 'final'] if args.stage == 'all' else \
+        [args.stage]
+    for stage in stages:
+        if stage != 'report':
+            args.stage = stage
+            run_stage(args, s, work_dir)
+    write_report(work_dir, stores(work_dir)[1], args.update_docs)
+
+
+if __name__ == '__main__':
+    main()
