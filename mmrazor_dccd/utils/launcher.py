@@ -1,7 +1,25 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Distributed launch on machines without CUDA (gloo on CPU)."""
+from typing import Optional
+
 import torch
 import torch.distributed as dist
+
+
+def _sync_bn_algorithm(model_cfg) -> Optional[str]:
+    """The model's type if it converts BN to SyncBN under DDP (MMRazor's
+    GroupFisher and its subclasses, e.g. ``GroupFisherDCCDDistill``)."""
+    from mmrazor.implementations.pruning.group_fisher import \
+        GroupFisherAlgorithm
+    from mmrazor.registry import MODELS
+    type_ = model_cfg.get('type') if isinstance(model_cfg, dict) else None
+    if not isinstance(type_, str):
+        return None
+    scope = model_cfg.get('_scope_', 'mmrazor')
+    cls = MODELS.get(type_ if '.' in type_ else f'{scope}.{type_}')
+    if isinstance(cls, type) and issubclass(cls, GroupFisherAlgorithm):
+        return cls.__name__
+    return None
 
 
 def init_cpu_dist(cfg, launcher: str) -> None:
@@ -22,6 +40,15 @@ def init_cpu_dist(cfg, launcher: str) -> None:
         raise RuntimeError(
             'No CUDA device: the NCCL backend needs GPUs. Run distributed on '
             'CPU with --cfg-options env_cfg.dist_cfg.backend=gloo.')
+    algorithm = _sync_bn_algorithm(cfg.get('model'))
+    if algorithm:
+        # It would fail at the first forward, in MMRazor's
+        # DynamicSyncBatchNorm ('expected input tensor to be on GPU').
+        raise RuntimeError(
+            f'{algorithm} (MMRazor\'s GroupFisher) converts BatchNorm to '
+            'SyncBatchNorm under distributed training, and SyncBatchNorm '
+            'runs on GPUs only. On CPU, prune in one process: drop '
+            '--launcher.')
     dist.init_process_group(backend=backend)
     wrapper = cfg.get('model_wrapper_cfg') or dict(
         type='MMDistributedDataParallel',

@@ -18,9 +18,9 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 def test_dccd_mnist_two_process_ddp(tmp_path):
     work_dir = str(tmp_path)
     cmd = [
-        sys.executable, '-m', 'torch.distributed.run', '--nnodes=1',
-        '--node_rank=0', '--master_addr=127.0.0.1', '--nproc_per_node=2',
-        '--master_port=29547', 'tools/train.py',
+        # --standalone: torchrun picks a free port itself.
+        sys.executable, '-m', 'torch.distributed.run', '--standalone',
+        '--nproc_per_node=2', 'tools/train.py',
         'configs/dccd/dccd_r18w16_r18w4_mnist.py', '--launcher', 'pytorch',
         '--work-dir', work_dir, '--cfg-options', 'model.teacher_ckpt=None',
         'train_dataloader.dataset.num_per_class=2',

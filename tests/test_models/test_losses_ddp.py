@@ -7,6 +7,7 @@ per-rank means, averaged gradients) equals one process on the global batch.
 contrasts channels of each rank's local batch (documented in docs/method.md).
 """
 import os
+import socket
 
 import torch
 import torch.distributed as dist
@@ -15,6 +16,12 @@ import torch.nn as nn
 from torch.nn.parallel import DistributedDataParallel
 
 from mmrazor_dccd.models.losses import channel_contrastive_loss
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
 
 
 def _models():
@@ -42,9 +49,9 @@ def _worker(rank, world_size, port, out, mode):
     dist.destroy_process_group()
 
 
-def _run_ddp(tmp_path, mode, port):
+def _run_ddp(tmp_path, mode):
     out = str(tmp_path / f'{mode}.pth')
-    mp.spawn(_worker, args=(2, port, out, mode), nprocs=2, join=True)
+    mp.spawn(_worker, args=(2, _free_port(), out, mode), nprocs=2, join=True)
     return torch.load(out)
 
 
@@ -57,7 +64,7 @@ def _run_single(mode):
 
 
 def test_per_sample_ddp_equals_single_process(tmp_path):
-    ddp = _run_ddp(tmp_path, 'per_sample', 29531)
+    ddp = _run_ddp(tmp_path, 'per_sample')
     single = _run_single('per_sample')
     torch.testing.assert_close(ddp['loss'], single['loss'])
     torch.testing.assert_close(ddp['grad'], single['grad'])
@@ -66,7 +73,7 @@ def test_per_sample_ddp_equals_single_process(tmp_path):
 def test_batch_mode_contrasts_per_rank_batches(tmp_path):
     # Documented behaviour: per-rank statistics, so DDP differs from one
     # process on the global batch (but stays a valid loss).
-    ddp = _run_ddp(tmp_path, 'batch', 29532)
+    ddp = _run_ddp(tmp_path, 'batch')
     single = _run_single('batch')
     assert torch.isfinite(ddp['loss'])
     assert not torch.allclose(ddp['loss'], single['loss'])
