@@ -24,6 +24,9 @@ changed:
    (a global the safe loader must not allow); they are class-level and
    re-registered when the code is imported, so ``HistoryBuffer`` is made to
    pickle its data only.
+3. MMRazor imports ``mmcls`` (MMClassification, now MMPretrain) in about
+   twenty modules and its configs use the ``mmcls`` scope:
+   :mod:`mmrazor_dccd.compat_mmcls` serves both from MMPretrain.
 
 :func:`apply` is idempotent and is called by ``import mmrazor_dccd``, hence by
 configs' ``custom_imports`` and by ``tools/``.
@@ -32,6 +35,8 @@ import sys
 import types
 
 import torch
+
+from . import compat_mmcls
 
 _QUANT_PKG = 'mmrazor.structures.quantization'
 # Names importable from the real ``mmrazor.structures.quantization``.
@@ -118,6 +123,7 @@ def _history_buffer_getstate(self) -> dict:
 def apply() -> None:
     """Apply the compatibility layer; safe to call more than once."""
     _stub_quantization()
+    compat_mmcls.apply()
     from mmengine.logging.history_buffer import HistoryBuffer
     HistoryBuffer.__getstate__ = _history_buffer_getstate
     torch.serialization.add_safe_globals(safe_checkpoint_globals())
