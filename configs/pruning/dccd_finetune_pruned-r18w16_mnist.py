@@ -16,7 +16,8 @@ model = dict(
                       type='PrunedStaticModel',
                       architecture={{_base_.mnist_teacher}},
                       structure=pruned_dir + '/structure.json',
-                      checkpoint=pruned_dir + '/pruned.pth'),
+                      checkpoint=pruned_dir + '/pruned.pth',
+                      demo_input=(1, 1, 28, 28)),
     teacher=teacher,
     teacher_ckpt=teacher_ckpt,
     # layer4's output (128 channels) is never pruned: no connector needed.

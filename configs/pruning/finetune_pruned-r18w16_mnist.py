@@ -16,7 +16,8 @@ model = dict(_scope_='mmrazor',
              type='PrunedStaticModel',
              architecture={{_base_.mnist_teacher}},
              structure=pruned_dir + '/structure.json',
-             checkpoint=pruned_dir + '/pruned.pth')
+             checkpoint=pruned_dir + '/pruned.pth',
+             demo_input=(1, 1, 28, 28))
 
 max_iters = 200
 optim_wrapper = dict(optimizer=dict(lr=0.01))

@@ -41,5 +41,8 @@ param_scheduler = dict(_delete_=True,
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters))
 custom_hooks = [
-    dict(type='mmrazor.FlopsTargetHook', target_ratio=target_ratio, interval=5)
+    dict(type='mmrazor.FlopsTargetHook',
+         target_ratio=target_ratio,
+         input_shape=(1, 1, 28, 28),
+         interval=5)
 ]

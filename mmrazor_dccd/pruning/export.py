@@ -26,14 +26,11 @@ from mmrazor.registry import MODELS, TASK_UTILS
 from mmrazor.structures.subnet.fix_subnet import (export_fix_subnet,
                                                   load_fix_subnet)
 
-MNIST_INPUT = (1, 1, 28, 28)
-
-
-def channel_analyzer(demo_input: Sequence[int] = MNIST_INPUT) -> dict:
+def channel_analyzer(demo_input: Sequence[int]) -> dict:
     """MMRazor's ``ChannelAnalyzer`` config for a model's real input shape.
 
-    Its default demo input is (1, 3, 224, 224); tracing a 1-channel MNIST
-    model with it fails, so the shape is always explicit here.
+    Its default demo input is (1, 3, 224, 224); tracing a model with another
+    input (e.g. 1-channel 28x28) with it fails, so the shape is explicit.
     """
     return dict(_scope_='mmrazor',
                 type='ChannelAnalyzer',
@@ -41,12 +38,15 @@ def channel_analyzer(demo_input: Sequence[int] = MNIST_INPUT) -> dict:
                 tracer_type='FxTracer')
 
 
-def count_resources(model: nn.Module,
-                    input_shape: Sequence[int] = MNIST_INPUT) -> Dict:
+def count_resources(model: nn.Module, input_shape: Sequence[int]) -> Dict:
     """FLOPs (M) and parameters (M) of a model, by MMRazor's counters.
 
     Works on static models and on a pruning algorithm's dynamic student
     (MMRazor counts the active channels of dynamic ops).
+
+    Args:
+        model (nn.Module): The model.
+        input_shape (Sequence[int]): One input, e.g. ``(1, 3, 224, 224)``.
     """
     estimator = TASK_UTILS.build(
         dict(_scope_='mmrazor',
@@ -74,9 +74,8 @@ def pruned_structure(mutator) -> Dict[str, int]:
     }
 
 
-def narrow(model: nn.Module,
-           structure: Dict[str, int],
-           demo_input: Sequence[int] = MNIST_INPUT) -> nn.Module:
+def narrow(model: nn.Module, structure: Dict[str, int],
+           demo_input: Sequence[int]) -> nn.Module:
     """Give ``model`` (in place) the channel counts of ``structure``."""
     from mmrazor.models.mutators import ChannelMutator
     mutator = ChannelMutator(
@@ -151,8 +150,8 @@ def export_pruned(algorithm: nn.Module, out_dir: str) -> Dict:
 @MODELS.register_module()
 def PrunedStaticModel(architecture: Union[dict, nn.Module],
                       structure: Union[str, Dict[str, int]],
+                      demo_input: Sequence[int],
                       checkpoint: Optional[str] = None,
-                      demo_input: Sequence[int] = MNIST_INPUT,
                       strict: bool = True) -> nn.Module:
     """Rebuild an exported pruned model: no pruning algorithm, no mutator
     state, plain ``nn.Conv2d`` / ``nn.BatchNorm2d`` with fewer channels.
@@ -161,11 +160,11 @@ def PrunedStaticModel(architecture: Union[dict, nn.Module],
         architecture (dict | nn.Module): The unpruned model (config).
         structure (str | dict): ``structure.json`` from :func:`export_pruned`
             or its content (channels kept per unit).
+        demo_input (Sequence[int]): One input's shape (the model's real
+            input, e.g. ``(1, 1, 28, 28)``), to trace the channel units.
         checkpoint (str, optional): ``pruned.pth`` from
             :func:`export_pruned`, loaded strictly with the safe loader.
             Defaults to None (random weights of the pruned shape).
-        demo_input (Sequence[int]): Input shape used to trace the channel
-            units. Defaults to (1, 1, 28, 28).
         strict (bool): Refuse a checkpoint whose keys or shapes differ.
             Defaults to True.
 

@@ -7,7 +7,7 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
 from mmrazor.registry import HOOKS
-from .export import MNIST_INPUT, count_resources
+from .export import count_resources
 
 
 @HOOKS.register_module()
@@ -22,21 +22,21 @@ class FlopsTargetHook(Hook):
     Args:
         target_ratio (float): Stop once FLOPs <= ``target_ratio`` x
             ``reference_flops``.
+        input_shape (Sequence[int]): One input of the counter, the model's
+            real input (e.g. ``(1, 1, 28, 28)``).
         reference_flops (float, optional): FLOPs (M) the ratio refers to,
             e.g. the unpruned teacher's in a cascade. Defaults to None (the
             student's FLOPs before training).
         interval (int): Iterations between two counts. Defaults to 5.
-        input_shape (Sequence[int]): Input of the counter. Defaults to
-            (1, 1, 28, 28).
     """
 
     priority = 'LOW'
 
     def __init__(self,
                  target_ratio: float,
+                 input_shape: Sequence[int],
                  reference_flops: Optional[float] = None,
-                 interval: int = 5,
-                 input_shape: Sequence[int] = MNIST_INPUT) -> None:
+                 interval: int = 5) -> None:
         if not 0 < target_ratio <= 1:
             raise ValueError(f'target_ratio must be in (0, 1], got '
                              f'{target_ratio}.')

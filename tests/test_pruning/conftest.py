@@ -9,9 +9,9 @@ from mmengine.registry import DefaultScope
 
 import mmrazor_dccd.pruning  # noqa: F401  (registers the pruning pieces)
 from mmrazor.registry import DATASETS, MODELS
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.pruning.pipeline import Experiment
 
-MODELS_CFG = 'configs/_base_/models/resnet18-cifar_mnist.py'
+EXPERIMENT = 'configs/_base_/pruning/r18w16_mnist_experiment.py'
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +22,15 @@ def mmrazor_scope():
 
 
 @pytest.fixture(scope='session')
-def w16(repo):
+def mnist_experiment(repo):
+    """The pipeline's MNIST experiment (architecture, input, configs)."""
+    return Experiment.fromfile(osp.join(repo, EXPERIMENT))
+
+
+@pytest.fixture(scope='session')
+def w16(mnist_experiment):
     """The MNIST teacher's architecture config (ResNet_CIFAR-18, width 16)."""
-    return load_config(osp.join(repo, MODELS_CFG)).mnist_teacher
+    return copy.deepcopy(mnist_experiment.architecture)
 
 
 @pytest.fixture(scope='session')

@@ -12,6 +12,8 @@ from mmrazor.registry import MODELS
 from mmrazor_dccd.pruning import count_resources, export_pruned
 from mmrazor_dccd.pruning.export import channel_analyzer, conv_channels
 
+MNIST_INPUT = (1, 1, 28, 28)  # the width-16 model's input
+
 
 def _l1_pruned(w16, ratio=0.5):
     """MMRazor's L1-norm ItePruneAlgorithm, narrowed to ``ratio``."""
@@ -22,7 +24,7 @@ def _l1_pruned(w16, ratio=0.5):
                               channel_unit_cfg=dict(
                                   type='L1MutableChannelUnit',
                                   default_args=dict(choice_mode='ratio')),
-                              parse_cfg=channel_analyzer())))
+                              parse_cfg=channel_analyzer(MNIST_INPUT))))
     alg.mutator.set_choices({
         k: 1.0 if 'layer4.0.conv2' in k else ratio
         for k in alg.mutator.current_choices
@@ -43,6 +45,7 @@ def test_export_rebuilds_static_model(w16, mnist_batch, tmp_path):
     # Rebuilt from the unpruned config + the two files, no pruning algorithm.
     model = MODELS.build(
         dict(type='PrunedStaticModel',
+             demo_input=MNIST_INPUT,
              architecture=copy.deepcopy(w16),
              structure=out['structure'],
              checkpoint=out['checkpoint']))
@@ -63,8 +66,8 @@ def test_export_rebuilds_static_model(w16, mnist_batch, tmp_path):
         got = model(data['inputs'], mode='tensor')
     torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
 
-    full = count_resources(MODELS.build(copy.deepcopy(w16)))
-    small = count_resources(model)
+    full = count_resources(MODELS.build(copy.deepcopy(w16)), MNIST_INPUT)
+    small = count_resources(model, MNIST_INPUT)
     assert small['flops'] < 0.5 * full['flops']
     assert small['params'] < full['params']
     assert sum(p.numel() for p in model.parameters()) < 0.6e6
@@ -79,11 +82,13 @@ def test_wrong_structure_names_the_fix(w16, tmp_path):
     with pytest.raises(RuntimeError, match='structure.json written with'):
         MODELS.build(
             dict(type='PrunedStaticModel',
+                 demo_input=MNIST_INPUT,
                  architecture=copy.deepcopy(w16),
                  structure=other['structure'],
                  checkpoint=out['checkpoint']))
     with pytest.raises(FileNotFoundError, match='export_pruned'):
         MODELS.build(
             dict(type='PrunedStaticModel',
+                 demo_input=MNIST_INPUT,
                  architecture=copy.deepcopy(w16),
                  structure=str(tmp_path / 'missing.json')))

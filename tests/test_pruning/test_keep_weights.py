@@ -14,6 +14,8 @@ from mmrazor_dccd.pruning.export import channel_analyzer
 GF_UNIT = dict(type='GroupFisherChannelUnit',
                default_args=dict(normalization_type='flops'))
 
+MNIST_INPUT = (1, 1, 28, 28)  # the width-16 model's input
+
 
 @pytest.fixture()
 def exported(w16, tmp_path):
@@ -26,7 +28,7 @@ def exported(w16, tmp_path):
                               channel_unit_cfg=dict(
                                   type='L1MutableChannelUnit',
                                   default_args=dict(choice_mode='ratio')),
-                              parse_cfg=channel_analyzer())))
+                              parse_cfg=channel_analyzer(MNIST_INPUT))))
     alg.init_weights()
     gen = torch.Generator().manual_seed(0)
     for name, buf in alg.architecture.named_buffers():
@@ -38,7 +40,8 @@ def exported(w16, tmp_path):
     })
     out = export_pruned(alg, str(tmp_path))
     out.pop('model')
-    return dict(architecture=copy.deepcopy(w16), **out)
+    return dict(architecture=copy.deepcopy(w16), demo_input=MNIST_INPUT,
+                **out)
 
 
 def _static(exported):
@@ -53,7 +56,7 @@ def _outputs(model, data):
 
 def _gf_mutator(type_, **kwargs):
     return dict(type=type_,
-                parse_cfg=channel_analyzer(),
+                parse_cfg=channel_analyzer(MNIST_INPUT),
                 channel_unit_cfg=GF_UNIT,
                 **kwargs)
 

@@ -3,6 +3,8 @@
 import copy
 import json
 
+import pytest
+
 from mmrazor.models.architectures.dynamic_ops import DynamicMixin
 from mmrazor.registry import MODELS
 from mmrazor_dccd.pruning import count_resources
@@ -23,35 +25,38 @@ def _load(spec, w16):
     return MODELS.build(
         dict(_scope_='mmrazor',
              type='PrunedStaticModel',
+             demo_input=(1, 1, 28, 28),
              architecture=copy.deepcopy(w16),
              structure=spec['structure'],
              checkpoint=spec['checkpoint']))
 
 
-def test_prune_then_distill_l1(repo, w16, teacher_ckpt, tmp_path):
+def test_prune_then_distill_l1(mnist_experiment, w16, teacher_ckpt,
+                                tmp_path):
     teacher = dict(checkpoint=teacher_ckpt)
     pruned = prune('l1',
                    teacher,
                    0.25,
                    str(tmp_path / 'prune'),
                    TINY,
-                   repo=repo)
+                   mnist_experiment)
     assert 0.2 < pruned['flops'] / 28.684 < 0.3  # ratio 0.44 -> ~25% FLOPs
     tuned = finetune(pruned,
                      str(tmp_path / 'ft'),
                      TINY,
-                     teacher=teacher,
-                     repo=repo)
+                     mnist_experiment,
+                     teacher=teacher)
     assert 0 <= tuned['top1'] <= 100
     model = _load(tuned, w16)
     assert not any(isinstance(m, DynamicMixin) for m in model.modules())
     chans = conv_channels(model)
     assert chans['backbone.layer1.0.conv1'] == 7  # int(16 * 0.44)
     assert chans['backbone.layer4.0.conv2'] == 128
-    assert count_resources(model)['flops'] == tuned['flops']
+    assert count_resources(model, (1, 1, 28, 28))['flops'] == tuned['flops']
 
 
-def test_l1_distill_while_pruning(repo, w16, teacher_ckpt, tmp_path):
+def test_l1_distill_while_pruning(mnist_experiment, w16, teacher_ckpt,
+                                tmp_path):
     """ItePruneDCCDDistill on MMRazor's L1 schedule, then DCCD fine-tune."""
     teacher = dict(checkpoint=teacher_ckpt)
     pruned = prune('l1',
@@ -59,23 +64,24 @@ def test_l1_distill_while_pruning(repo, w16, teacher_ckpt, tmp_path):
                    0.5,
                    str(tmp_path / 'prune'),
                    TINY,
-                   teacher=teacher,
-                   repo=repo)
+                   mnist_experiment,
+                   teacher=teacher)
     assert 0.4 < pruned['flops'] / 28.684 < 0.6  # ratio 0.68 -> ~50%
     chans = conv_channels(_load(pruned, w16))
     assert chans['backbone.layer1.0.conv1'] == 10  # int(16 * 0.68)
     assert chans['backbone.layer4.0.conv2'] == 128
 
 
-def test_groupfisher_distill_while_pruning(repo, w16, teacher_ckpt, tmp_path):
+def test_groupfisher_distill_while_pruning(mnist_experiment, w16, teacher_ckpt,
+                                tmp_path):
     teacher = dict(checkpoint=teacher_ckpt)
     pruned = prune('groupfisher',
                    teacher,
                    0.5,
                    str(tmp_path / 'prune'),
                    TINY,
-                   teacher=teacher,
-                   repo=repo)
+                   mnist_experiment,
+                   teacher=teacher)
     structure = json.load(open(pruned['structure']))
     full = sum([16, 16, 16, 32, 32, 32, 64, 64, 64, 128, 128])
     # 2 steps x 96 channels, guided by the DCCD loss's Fisher information.
@@ -86,14 +92,15 @@ def test_groupfisher_distill_while_pruning(repo, w16, teacher_ckpt, tmp_path):
         conv_channels(MODELS.build(dict(w16, _scope_='mmpretrain'))).values())
 
 
-def test_cascade_with_dccd(repo, w16, teacher_ckpt, tmp_path):
+def test_cascade_with_dccd(mnist_experiment, w16, teacher_ckpt,
+                                tmp_path):
     tiny = copy.deepcopy(TINY)
     tiny.prune_iters = 1
     stages = cascade(dict(checkpoint=teacher_ckpt),
                      str(tmp_path),
                      tiny,
-                     dccd=True,
-                     repo=repo)
+                     mnist_experiment,
+                     dccd=True)
     ta, student = (json.load(open(s['finetuned']['structure']))
                    for s in stages)
     # The student is the assistant pruned further: same units, fewer
@@ -118,3 +125,13 @@ def test_cascade_with_dccd(repo, w16, teacher_ckpt, tmp_path):
     for k in same:
         rel = (st_sd[k] - ta_sd[k]).norm() / ta_sd[k].norm()
         assert rel < 0.2, (k, float(rel))
+
+
+def test_l1_target_without_a_measured_ratio_names_the_valid_ones(
+        mnist_experiment, teacher_ckpt, tmp_path):
+    with pytest.raises(ValueError,
+                       match=r'No L1 kept ratio for the FLOPs target 0.3: '
+                       r'measured targets are \[0.25, 0.5\] \(--target\)'
+                       r'.*l1_kept_ratios.*--method groupfisher'):
+        prune('l1', dict(checkpoint=teacher_ckpt), 0.3, str(tmp_path), TINY,
+              mnist_experiment)

@@ -12,7 +12,7 @@ each) and <work-dir>/result.json.
 import argparse
 import os.path as osp
 
-from common import REPO, add_common_args, budget, dump, teacher
+from common import add_common_args, budget, dump, experiment, teacher
 
 from mmrazor_dccd.pruning.pipeline import cascade
 
@@ -32,9 +32,9 @@ def main():
     stages = cascade(teacher(args),
                      args.work_dir,
                      budget(args),
+                     experiment(args),
                      dccd=not args.no_dccd,
-                     targets=args.targets,
-                     repo=REPO)
+                     targets=args.targets)
     dump(dict(vars(args), stages=stages), osp.join(args.work_dir,
                                                    'result.json'))
     for i, s in enumerate(stages):

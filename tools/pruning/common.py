@@ -5,11 +5,14 @@ import json
 import os.path as osp
 import sys
 
+import mmrazor_dccd  # noqa: F401
+import mmrazor_dccd.pruning  # noqa: F401
+from mmrazor_dccd.pruning.pipeline import Budget, Experiment
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, REPO)
-import mmrazor_dccd  # noqa: E402,F401
-import mmrazor_dccd.pruning  # noqa: E402,F401
-from mmrazor_dccd.pruning.pipeline import Budget  # noqa: E402
+# The MNIST experiment: width-16 ResNet_CIFAR-18, stage configs, L1 ratios.
+MNIST_EXPERIMENT = osp.join(REPO, 'configs', '_base_', 'pruning',
+                            'r18w16_mnist_experiment.py')
 
 QUICK = Budget(num_per_class=2,
                prune_iters=3,
@@ -21,6 +24,10 @@ QUICK = Budget(num_per_class=2,
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--experiment',
+                        default=MNIST_EXPERIMENT,
+                        help='what to prune: architecture, input shape and '
+                        'stage configs (default: the MNIST width-16 one)')
     parser.add_argument('--teacher-ckpt',
                         help='the unpruned width-16 MNIST '
                         'teacher; default: train it (or reuse the cache) '
@@ -49,6 +56,10 @@ def budget(args) -> Budget:
         if getattr(args, key) is not None:
             setattr(b, key, getattr(args, key))
     return b
+
+
+def experiment(args) -> Experiment:
+    return Experiment.fromfile(args.experiment)
 
 
 def teacher(args) -> dict:

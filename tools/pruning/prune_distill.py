@@ -19,7 +19,7 @@ model), <work-dir>/finetune/ (the fine-tuned one, same format) and
 import argparse
 import os.path as osp
 
-from common import REPO, add_common_args, budget, dump, teacher
+from common import add_common_args, budget, dump, experiment, teacher
 
 from mmrazor_dccd.pruning.pipeline import finetune, prune
 
@@ -32,7 +32,8 @@ def main():
     parser.add_argument('--target',
                         type=float,
                         default=0.25,
-                        help='FLOPs ratio to reach (l1: 0.5 or 0.25)')
+                        help='FLOPs ratio to reach (l1: one of the '
+                        "experiment's l1_kept_ratios targets)")
     parser.add_argument('--distill-while-pruning',
                         action='store_true',
                         help='prune (L1 schedule or GroupFisher) with the '
@@ -40,19 +41,22 @@ def main():
     parser.add_argument('--finetune', choices=['ce', 'dccd'], default='dccd')
     add_common_args(parser)
     args = parser.parse_args()
-    b, t = budget(args), teacher(args)
+    b, e = budget(args), experiment(args)
+    if args.method == 'l1':
+        e.l1_ratio(args.target)  # a bad --target fails before any training
+    t = teacher(args)
     pruned = prune(args.method,
                    t,
                    args.target,
                    osp.join(args.work_dir, 'prune'),
                    b,
-                   teacher=t if args.distill_while_pruning else None,
-                   repo=REPO)
+                   e,
+                   teacher=t if args.distill_while_pruning else None)
     tuned = finetune(pruned,
                      osp.join(args.work_dir, 'finetune'),
                      b,
-                     teacher=t if args.finetune == 'dccd' else None,
-                     repo=REPO)
+                     e,
+                     teacher=t if args.finetune == 'dccd' else None)
     result = dict(vars(args), pruned=pruned, finetuned=tuned)
     dump(result, osp.join(args.work_dir, 'result.json'))
     print(f"{args.method}: {pruned['flops']:.2f}M FLOPs, "

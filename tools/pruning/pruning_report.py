@@ -13,6 +13,7 @@ FLOPs / parameters: MMRazor's ResourceEstimator on a (1, 1, 28, 28) input.
 Top-1: the 10k MNIST test set (--quick: 100 images).
 """
 import argparse
+import copy
 import csv
 import os
 import os.path as osp
@@ -20,7 +21,7 @@ import shutil
 import sys
 import time
 
-from common import REPO, add_common_args, budget, teacher
+from common import REPO, add_common_args, budget, experiment, teacher
 
 from mmrazor_dccd.pruning.pipeline import cascade, finetune, prune
 from mmrazor_dccd.utils.results import mean_std
@@ -113,9 +114,9 @@ def plot(summary, path):
     plt.close(fig)
 
 
-def run_seed(t, b, w, ref, rows, save):
+def run_seed(t, b, e, w, ref, rows, save):
     """Every pipeline of the report for one seed (``b.seed``)."""
-    kw = dict(budget=b, repo=REPO)
+    kw = dict(budget=b, experiment=e)
 
     def add(*args):
         rows.append(row(*args[:5], b.seed, *args[5:]))
@@ -149,8 +150,8 @@ def run_seed(t, b, w, ref, rows, save):
         stages = cascade(t,
                          osp.join(w, f'cascade_{int(dccd)}'),
                          b,
-                         dccd=dccd,
-                         repo=REPO)
+                         e,
+                         dccd=dccd)
         ft = 'dccd' if dccd else 'ce'
         for i, s in enumerate(stages):
             name = ('cascade ' + ('TA' if i == 0 else 'student') +
@@ -213,16 +214,12 @@ def main():
 def run_report(args, w, runs_path, csv_path, png_path):
     """Every pipeline once per seed; the tables are rewritten after every
     row, so a partial run still leaves its table."""
-    b, t = budget(args), teacher(args)
+    b, e, t = budget(args), experiment(args), teacher(args)
     start = time.time()
     from mmrazor.registry import MODELS
     from mmrazor_dccd.pruning.export import count_resources
-    from mmrazor_dccd.utils import load_config
-    arch = load_config(
-        osp.join(
-            REPO,
-            'configs/_base_/models/resnet18-cifar_mnist.py')).mnist_teacher
-    ref = count_resources(MODELS.build(arch))
+    ref = count_resources(MODELS.build(copy.deepcopy(e.architecture)),
+                          e.input_shape)
 
     def save():
         write_csv(runs_path, FIELDS, rows)
@@ -235,7 +232,7 @@ def run_report(args, w, runs_path, csv_path, png_path):
     ]
     for seed in seeds:
         b.seed = seed
-        run_seed(t, b, osp.join(w, f'seed{seed}'), ref, rows, save)
+        run_seed(t, b, e, osp.join(w, f'seed{seed}'), ref, rows, save)
 
     total = time.time() - start
     print(f'Command: python tools/pruning/pruning_report.py '
