@@ -9,7 +9,7 @@ from typing import Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
-from ..utils.checkpoint import load_state_dict_file
+from ..utils.backbone_weights import load_state_dict_file
 from ..utils.paths import cache_dir
 from .runs import train_and_evaluate
 

@@ -36,7 +36,8 @@ from tqdm import tqdm  # noqa: E402
 
 from mmrazor_dccd.datasets.mnist import default_mnist_root  # noqa: E402
 from mmrazor_dccd.utils import load_config  # noqa: E402
-from mmrazor_dccd.utils.checkpoint import load_state_dict_file  # noqa: E402
+from mmrazor_dccd.utils.backbone_weights import (  # noqa: E402
+    load_state_dict_file)
 from mmrazor_dccd.utils.results import (summarize, write_plots,  # noqa: E402
                                         write_tables)
 

@@ -20,8 +20,8 @@ import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmengine.registry import init_default_scope
 
 from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.checkpoint import (STUDENT_BACKBONE,
-                                           convert_student_backbone)
+from mmrazor_dccd.utils.backbone_weights import (STUDENT_BACKBONE,
+                                                 convert_student_backbone)
 
 
 def parse_args():
