@@ -153,3 +153,56 @@ def test_distiller_connector_chain_and_user_overrides():
     # The user's explicit loss replaces the generated one.
     assert d.distill_losses['loss_cc'].mode == 'batch'
     assert d.distill_losses['loss_cc'].tau == 0.5
+
+
+def _distiller(**kwargs):
+    return MODELS.build(dict(_scope_='mmrazor', type='DCCDDistiller',
+                             **kwargs))
+
+
+def test_partial_loss_override_updates_the_default():
+    d = _distiller(feature_layers='backbone.layer4',
+                   dd_loss=dict(loss_weight=0.1),
+                   cc_loss=dict(mode='per_sample'))
+    dd, cc = d.distill_losses['loss_dd'], d.distill_losses['loss_cc']
+    assert type(dd).__name__ == 'DynamicDifferenceLoss'
+    assert dd.loss_weight == 0.1
+    assert cc.mode == 'per_sample' and cc.tau == 0.1  # default tau kept
+
+
+def test_num_views_is_set_once_on_the_algorithm(cfg):
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.num_views = 3
+    model_cfg.distiller.pop('num_views', None)
+    model_cfg.data_preprocessor.pop('num_views', None)
+    model = MODELS.build(model_cfg)
+    assert model.distiller.distill_losses['loss_dd'].num_views == 3
+    assert model.data_preprocessor.num_views == 3
+    model_cfg.distiller.num_views = 2
+    with pytest.raises(ValueError, match='num_views=3.*num_views=2'):
+        MODELS.build(model_cfg)
+    model_cfg.distiller.pop('num_views')
+    model_cfg.distiller.dd_loss = dict(type='DynamicDifferenceLoss',
+                                       num_views=2)
+    with pytest.raises(ValueError, match='model.num_views'):
+        MODELS.build(model_cfg)
+
+
+def test_dd_on_features_uses_the_feature_connector(cfg):
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.distiller.update(
+        dd_source='features', cc_loss=None,
+        dd_loss=dict(type='DynamicDifferenceLoss', response='zscore'))
+    model = MODELS.build(model_cfg)
+    mapping = model.distiller.loss_forward_mappings['loss_dd']
+    assert mapping['preds_S'] == dict(from_student=True, recorder='feat',
+                                      connector='feat_connector')
+    assert 'logits' not in model.distiller.student_recorders.recorders
+    data = model.data_preprocessor(_batch(cfg), True)
+    losses = model.loss(data['inputs'], data['data_samples'])
+    losses['distill.loss_dd'].backward()
+    grads = [p.grad for p in
+             model.distiller.connectors['feat_connector'].parameters()]
+    assert all(g is not None for g in grads) and grads[0].abs().sum() > 0
+    with pytest.raises(ValueError, match='feature_layers'):
+        _distiller(dd_source='features')

@@ -156,8 +156,65 @@ def test_bad_inputs_name_the_fix():
     with pytest.raises(ValueError, match='per_sample'):
         MODELS.build(dict(type='ChannelContrastiveLoss', mode='pixel'))
     with pytest.raises(ValueError, match='mse'):
-        MODELS.build(dict(type='DynamicDifferenceLoss', distance='cosine'))
-    with pytest.raises(ValueError, match='not divisible by num_views=2'):
+        MODELS.build(dict(type='DynamicDifferenceLoss', distance='l3'))
+    with pytest.raises(ValueError, match='zscore'):
+        MODELS.build(dict(type='DynamicDifferenceLoss', response='logs'))
+    with pytest.raises(ValueError, match='not divisible by num_views=2') as e:
         dynamic_difference_loss(torch.randn(5, 10), torch.randn(5, 10))
+    # The hint names things that exist: build them.
+    hint = str(e.value)
+    assert "type='MultiView'" in hint and 'MultiViewClsDataPreprocessor' in hint
+    from mmengine.registry import DefaultScope
+    from mmpretrain.registry import TRANSFORMS
+    with DefaultScope.overwrite_default_scope('mmpretrain'):  # configs' scope
+        TRANSFORMS.build(dict(type='MultiView', num_views=2, transforms=[[
+            dict(type='RandomFlip', prob=0.5)]]))
+    MODELS.build(dict(type='mmrazor.MultiViewClsDataPreprocessor',
+                      num_views=2))
     with pytest.raises(ValueError, match='num_views must be >= 2'):
         MODELS.build(dict(type='DynamicDifferenceLoss', num_views=1))
+
+
+# ------------------------------------------------------------- L_dd forms
+def test_dd_probs_by_hand():
+    """probs: tau^2 * ||(p_s(x1) - p_s(x2)) - (p_t(x1) - p_t(x2))||^2."""
+    s = torch.tensor([[1., 0., -1.], [0., 2., 0.]])
+    t = torch.tensor([[2., 0., 0.], [0., 0., 1.]])
+    tau = 2.0
+
+    def p(z):
+        e = [math.exp(v / tau) for v in z]
+        return [v / sum(e) for v in e]
+
+    d_s = [a - b for a, b in zip(p(s[0].tolist()), p(s[1].tolist()))]
+    d_t = [a - b for a, b in zip(p(t[0].tolist()), p(t[1].tolist()))]
+    want = tau**2 * sum((a - b)**2 for a, b in zip(d_s, d_t))
+    got = dynamic_difference_loss(s, t, distance='mse', tau=tau,
+                                  response='probs')
+    assert got.item() == pytest.approx(want, rel=1e-5)
+
+
+def test_dd_zscore_ignores_logit_scale_and_shift():
+    t = torch.randn(8, 10)
+    s = 3.0 * t + 5.0  # same ranking, another scale and offset
+    assert dynamic_difference_loss(s, t, response='zscore').item() == \
+        pytest.approx(0.0, abs=1e-5)
+    assert dynamic_difference_loss(s, t).item() > 1.0  # raw logits do not
+
+
+def test_dd_cosine_by_hand_and_scale_free():
+    s = torch.tensor([[1., 0.], [0., 0.]])  # d_s = (1, 0)
+    t = torch.tensor([[1., 1.], [0., 0.]])  # d_t = (1, 1)
+    got = dynamic_difference_loss(s, t, distance='cosine')
+    assert got.item() == pytest.approx(1 - 1 / math.sqrt(2), rel=1e-5)
+    assert dynamic_difference_loss(10 * s, t, distance='cosine').item() == \
+        pytest.approx(got.item(), rel=1e-5)
+
+
+def test_dd_on_features_flattens_maps():
+    t = torch.randn(6, 4, 2, 2)
+    assert dynamic_difference_loss(t + 1, t, response='zscore',
+                                   num_views=3).item() < 1e-5
+    s = torch.randn(6, 4, 2, 2, requires_grad=True)
+    dynamic_difference_loss(s, t, num_views=3).backward()
+    assert s.grad.shape == s.shape

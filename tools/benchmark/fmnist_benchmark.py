@@ -159,12 +159,13 @@ def settings(args) -> dict:
     if args.quick:
         s = dict(iters=6, teacher_iters=10, seeds=dict(a=[0], b=[0], c=[0]),
                  num_per_class=20, val_images=100, test_images=100,
-                 batch=16, study_pairs=['a'])
+                 batch=16, study_pairs=['a'], study_methods=['dccd_dd_only'])
     else:
         s = dict(iters=400, teacher_iters=1500,
                  seeds=dict(a=[0, 1, 2, 3, 4], b=[0, 1, 2], c=[0, 1, 2]),
                  num_per_class=None, val_images=None, test_images=None,
-                 batch=64, study_pairs=['a', 'b'])
+                 batch=64, study_pairs=['a', 'b'],
+                 study_methods=['dccd_dd_only', 'dccd'])
     if args.iters:
         s['iters'] = args.iters
     if args.teacher_iters:
@@ -268,7 +269,7 @@ def plan(args, s, work_dir):
     elif args.stage == 'study':
         for pair in args.pairs or s['study_pairs']:
             for (method, form), opts in STUDY.items():
-                if method in methods:
+                if method in methods and method in s['study_methods']:
                     runs.append(run_spec('select', pair, method, form, 0,
                                          opts))
         done = select.done()
