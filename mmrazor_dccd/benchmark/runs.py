@@ -2,10 +2,12 @@
 """One benchmark run: a config, trained through MMEngine's Runner, then
 evaluated on the splits asked for."""
 import copy
+import json
+import os
 import os.path as osp
 import shutil
 import time
-from typing import Dict, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -57,6 +59,22 @@ def set_options(cfg: Config, options: dict) -> Config:
         else:
             cfg.merge_from_dict({key: value})
     return cfg
+
+
+def read_curve(work_dir: str) -> List[Tuple[int, float]]:
+    """(iteration, top-1) of every validation during training, from
+    MMEngine's ``scalars.json`` (the student's, for distillation)."""
+    curve = []
+    for root, _, files in sorted(os.walk(work_dir)):
+        if 'scalars.json' not in files:
+            continue
+        with open(osp.join(root, 'scalars.json')) as f:
+            for line in f:
+                row = json.loads(line)
+                for key in ('accuracy/top1', 'student.accuracy/top1'):
+                    if key in row:
+                        curve.append((row['step'], row[key]))
+    return curve
 
 
 def train_and_evaluate(cfg: Config,

@@ -11,7 +11,7 @@ from mmengine.config import Config
 
 from ..utils.backbone_weights import load_state_dict_file
 from ..utils.paths import cache_dir
-from .runs import train_and_evaluate
+from .runs import read_curve, train_and_evaluate
 
 # What determines a teacher's weights: its key is a hash of these.
 KEY_FIELDS = ('model', 'train_dataloader', 'optim_wrapper', 'param_scheduler',
@@ -53,7 +53,7 @@ def cached_teacher(cfg: Config,
     os.makedirs(folder, exist_ok=True)
     torch.save({'state_dict': state}, ckpt + '.tmp')
     os.replace(ckpt + '.tmp', ckpt)  # never a half-written cache entry
-    info = dict(metrics, seconds=seconds)
+    info = dict(metrics, seconds=seconds, curve=read_curve(cfg.work_dir))
     with open(meta + '.tmp', 'w') as f:
         json.dump(info, f)
     os.replace(meta + '.tmp', meta)

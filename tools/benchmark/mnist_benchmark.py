@@ -14,9 +14,7 @@ trained once and cached. Writes ``results.csv`` (method,seed,top1),
 ``summary.md``, ``accuracy.png`` and ``curves.png`` to the work dir.
 """
 import argparse
-import copy
 import csv
-import hashlib
 import json
 import os
 import os.path as osp
@@ -25,28 +23,21 @@ import sys
 import time
 
 import torch
+from mmengine.config import DictAction
+from tqdm import tqdm
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
-import mmrazor_dccd  # noqa: E402,F401
-from mmengine.config import DictAction  # noqa: E402
-from mmengine.hooks import Hook  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from mmrazor_dccd.datasets.mnist import default_mnist_root  # noqa: E402
-from mmrazor_dccd.utils import load_config  # noqa: E402
-from mmrazor_dccd.utils.backbone_weights import (  # noqa: E402
-    load_state_dict_file)
-from mmrazor_dccd.utils.results import (summarize, write_plots,  # noqa: E402
-                                        write_tables)
+import mmrazor_dccd  # noqa: F401
+from mmrazor_dccd.benchmark import (cached_teacher, read_curve, set_options,
+                                    train_and_evaluate)
+from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.utils.results import summarize, write_plots, write_tables
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TEACHER = 'configs/mnist/resnet18-cifar-w16_mnist-teacher.py'
 STUDENT = 'configs/mnist/resnet18-cifar-w4_mnist-student.py'
-KD = 'configs/kd/kd_logits_r18w16_r18w4_mnist.py'
-DKD = 'configs/dkd/dkd_r18w16_r18w4_mnist.py'
-CRD = 'configs/crd/crd_r18w16_r18w4_mnist.py'
+KD = 'configs/baselines/kd_logits_r18w16_r18w4_mnist.py'
+DKD = 'configs/baselines/dkd_r18w16_r18w4_mnist.py'
+CRD = 'configs/baselines/crd_r18w16_r18w4_mnist.py'
 DCCD = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 D = 'model.distiller.'
 KD_LOSS = dict(type='KLDivergence', tau=4, loss_weight=1.0)
@@ -108,32 +99,6 @@ ABLATION = {
     }),
 }
 ALL = dict(BASE, **FULL, **ABLATION)
-
-
-class ProgressHook(Hook):
-    """A tqdm bar over the training iterations of one run."""
-
-    priority = 'VERY_LOW'
-
-    def __init__(self, desc: str, position: int = 1) -> None:
-        self.desc, self.position, self.bar = desc, position, None
-
-    def before_train(self, runner) -> None:
-        self.bar = tqdm(total=runner.max_iters, desc=self.desc,
-                        position=self.position, leave=False, unit='it',
-                        dynamic_ncols=True)
-        self.bar.update(runner.iter)
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None) -> None:
-        self.bar.update(1)
-        if outputs:
-            loss = sum(float(torch.as_tensor(v).detach())
-                       for k, v in outputs.items() if 'loss' in k)
-            self.bar.set_postfix(loss=f'{loss:.3f}')
-
-    def after_train(self, runner) -> None:
-        self.bar.close()
 
 
 def parse_args():
@@ -207,76 +172,24 @@ def build_cfg(config, options, s, work_dir, name, seed, iters, teacher_ckpt):
     if 'teacher' in cfg.model:
         common['model.teacher_ckpt'] = teacher_ckpt
     cfg.merge_from_dict(common)
-    for key, value in copy.deepcopy(options).items():
-        if isinstance(value, dict):  # e.g. a loss where the config has None
-            *parents, last = key.split('.')
-            node = cfg
-            for name in parents:
-                node = node[name]
-            node[last] = value
-        else:
-            cfg.merge_from_dict({key: value})
+    set_options(cfg, options)  # a dict value replaces (e.g. a None loss)
     cfg.work_dir = osp.join(work_dir, name, f'seed{seed}')
     cfg.experiment_name = f'{name}_seed{seed}_{time.time_ns()}'
     return cfg
 
 
-def read_curve(work_dir: str) -> list:
-    """(iter, student top-1) of every validation, from MMEngine's scalars."""
-    curve = []
-    for path in sorted(glob_scalars(work_dir)):
-        with open(path) as f:
-            for line in f:
-                row = json.loads(line)
-                for key in ('accuracy/top1', 'student.accuracy/top1'):
-                    if key in row:
-                        curve.append((row['step'], row[key]))
-    return curve
-
-
-def glob_scalars(work_dir):
-    for root, _, files in os.walk(work_dir):
-        if 'scalars.json' in files:
-            yield osp.join(root, 'scalars.json')
-
-
 def train_and_test(cfg, desc) -> tuple:
-    if osp.isdir(cfg.work_dir):
-        shutil.rmtree(cfg.work_dir)
-    runner = Runner.from_cfg(cfg)
-    runner.register_hook(ProgressHook(desc))
-    start = time.time()
-    runner.train()
-    seconds = time.time() - start
-    metrics = runner.test()
-    return metrics['accuracy/top1'], read_curve(cfg.work_dir), seconds
+    metrics, seconds = train_and_evaluate(cfg, ('test', ), desc=desc)
+    return metrics['test'], read_curve(cfg.work_dir), seconds
 
 
-def get_teacher(s, work_dir, cache_dir) -> tuple:
+def get_teacher(s, work_dir) -> tuple:
     """Train the teacher once per setting; later runs reuse the cached file."""
     cfg = build_cfg(TEACHER, {}, s, work_dir, 'teacher', 0,
                     s['teacher_iters'], None)
-    # What determines its weights (model, data, schedule, seed) is its key.
-    key_src = json.dumps(
-        [cfg.get(k) for k in ('model', 'train_dataloader', 'optim_wrapper',
-                              'param_scheduler', 'train_cfg', 'randomness')],
-        sort_keys=True, default=str)
-    key = hashlib.sha1(key_src.encode()).hexdigest()[:12]
-    ckpt = osp.join(cache_dir, f'mnist_teacher_{key}.pth')
-    meta = ckpt.replace('.pth', '.json')
-    if osp.isfile(ckpt) and osp.isfile(meta):
-        with open(meta) as f:
-            return ckpt, json.load(f)
-    top1, curve, seconds = train_and_test(cfg, 'teacher')
-    os.makedirs(cache_dir, exist_ok=True)
-    last = osp.join(cfg.work_dir, f"iter_{s['teacher_iters']}.pth")
-    state = load_state_dict_file(last)  # the project's safe loader path
-    torch.save({'state_dict': state}, ckpt + '.tmp')
-    os.replace(ckpt + '.tmp', ckpt)  # never a half-written cache entry
-    info = dict(top1=top1, curve=curve, seconds=seconds)
-    with open(meta, 'w') as f:
-        json.dump(info, f)
-    return ckpt, info
+    ckpt, info = cached_teacher(cfg, 'mnist_teacher')
+    return ckpt, dict(top1=info['test'], curve=info['curve'],
+                      seconds=info['seconds'])
 
 
 def merge(dirs):
@@ -339,7 +252,7 @@ def run_parallel(args, methods, work_dir):
         base += ['--cfg-options'] + [f'{k}={v}' for k, v in
                                      args.cfg_options.items()]
     # Train (or find) the cached teacher first, with every core.
-    get_teacher(settings(args), work_dir, teacher_cache_dir())
+    get_teacher(settings(args), work_dir)
     env = dict(os.environ, OMP_NUM_THREADS='1')
     procs = [
         subprocess.Popen(base + ['--methods', *part, '--work-dir', d],
@@ -348,11 +261,6 @@ def run_parallel(args, methods, work_dir):
     if any(p.wait() for p in procs):
         raise SystemExit('A benchmark job failed; see its output above.')
     return dirs
-
-
-def teacher_cache_dir() -> str:
-    return osp.normpath(
-        osp.join(osp.dirname(default_mnist_root()), '..', 'teachers'))
 
 
 def main():
@@ -377,14 +285,13 @@ def main():
         with open(osp.join(args.merge[0], 'teacher_curve.json')) as f:
             curves['teacher'] = [json.load(f)]
         return write_outputs(rows, curves, work_dir, s, args.update_docs)
-    cache_dir = teacher_cache_dir()
     if 'OMP_NUM_THREADS' not in os.environ:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
 
     print(f'MNIST benchmark: {len(methods)} methods x {len(s["seeds"])} '
           f'seeds, {s["num_per_class"]} train images/class, {s["iters"]} '
           f'iterations; work dir {work_dir}', flush=True)
-    teacher_ckpt, teacher = get_teacher(s, work_dir, cache_dir)
+    teacher_ckpt, teacher = get_teacher(s, work_dir)
     rows = [dict(method='teacher', seed=0, top1=teacher['top1'],
                  seconds=teacher['seconds'])]
     with open(osp.join(work_dir, 'teacher_curve.json'), 'w') as f:

@@ -71,21 +71,19 @@ def teacher(args) -> dict:
         meta = osp.splitext(args.teacher_ckpt)[0] + '.json'
         if osp.isfile(meta):  # the benchmark's cache: top-1 on 10k images
             with open(meta) as f:
-                return dict(checkpoint=args.teacher_ckpt,
-                            top1=json.load(f)['top1'])
+                info = json.load(f)  # 'test' (cached_teacher) or 'top1'
+            return dict(checkpoint=args.teacher_ckpt,
+                        top1=info.get('test', info.get('top1')))
         return dict(checkpoint=args.teacher_ckpt)
     sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
     import mnist_benchmark as mb
-    from mmrazor_dccd.datasets.mnist import default_mnist_root
     s = mb.settings(
         argparse.Namespace(quick=args.quick,
                            seeds=None,
                            iters=None,
                            teacher_iters=None,
                            num_per_class=None))
-    cache = osp.normpath(
-        osp.join(osp.dirname(default_mnist_root()), '..', 'teachers'))
-    ckpt, info = mb.get_teacher(s, osp.join(args.work_dir, 'bench'), cache)
+    ckpt, info = mb.get_teacher(s, osp.join(args.work_dir, 'bench'))
     return dict(checkpoint=ckpt, top1=info['top1'])
 
 
