@@ -58,51 +58,59 @@ def resolve_config_path(path: str) -> str:
     return osp.join(root, rel)
 
 
-def _resolve_relative(match: re.Match, config_dir: str) -> str:
-    """Anchor one relative file name to where the original config lives.
-
-    ``_base_`` files (``.py``) are relative to the config's folder, as in
-    MMEngine. Data files (``fix_subnet.json``) are kept when they exist from
-    the working directory, else looked up in the config's folder, else, for
-    MMRazor's ``'configs/...'`` (relative to its repository root), in the
-    installed package's ``.mim`` folder. Names found nowhere stay as they
-    are, so the error names what the config wrote.
-    """
-    name, ext = match.group(2), match.group(3)
-    if osp.isabs(name):
-        return match.group(0)
-    candidates = [osp.join(config_dir, name)]
-    if ext != 'py':
-        candidates.insert(0, name)
-        if _MIM_CONFIGS in config_dir + osp.sep:
-            mim_root = (config_dir + osp.sep).split(_MIM_CONFIGS)[0]
-            candidates.append(osp.join(mim_root, '.mim', name))
-    for path in candidates:
-        if osp.isfile(path):
-            return match.group(0) if path == name else repr(
-                osp.normpath(osp.abspath(path)))
-    return match.group(0)
-
-
-def port_mmcls_text(text: str, config_dir: str) -> str:
-    """Port a config's text to MMPretrain / MMDetection 3.x, for a copy.
-
-    Args:
-        text (str): The config file's text.
-        config_dir (str): The folder of the original config file, which
-            relative file names are resolved against.
-
-    Returns:
-        str: The text with ``mmcls::`` paths and names ported, upstream
-        configs renamed since MMRazor 1.0.0 mapped to their new names, and
-        relative files made absolute.
-    """
-    for old, new in _MMCLS_RENAMES.items():
+def port_names(text: str) -> str:
+    """Port a config's names: ``mmcls::`` paths and renamed MMClassification
+    names to MMPretrain, renamed upstream configs to their new names."""
+    for old, new in {**_MMCLS_RENAMES, **UPSTREAM_RENAMES}.items():
         text = text.replace(old, new)
-    for old, new in UPSTREAM_RENAMES.items():
-        text = text.replace(old, new)
-    return _RELATIVE_FILE.sub(lambda m: _resolve_relative(m, config_dir),
-                              text)
+    return text
+
+
+def _data_file(name: str, config_dir: str) -> str:
+    """Where a relative data file (``fix_subnet.json``) of a config is.
+
+    From the working directory if it is there, else the config's folder,
+    else, for MMRazor's ``'configs/...'`` (relative to its repository root),
+    the installed package's ``.mim`` folder; ``name`` when found nowhere, so
+    the error names what the config wrote.
+    """
+    candidates = [name, osp.join(config_dir, name)]
+    if _MIM_CONFIGS in config_dir + osp.sep:
+        mim_root = (config_dir + osp.sep).split(_MIM_CONFIGS)[0]
+        candidates.append(osp.join(mim_root, '.mim', name))
+    found = next((c for c in candidates if osp.isfile(c)), name)
+    return name if found == name else osp.normpath(osp.abspath(found))
+
+
+def _port_file(path: str, tmp: str) -> str:
+    """The file to load for config ``path``: itself when nothing needs
+    porting, else a ported copy in ``tmp`` (its bases ported likewise)."""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    config_dir = osp.dirname(osp.abspath(path))
+
+    def resolve(match: re.Match, copied: bool) -> str:
+        name, ext = match.group(2), match.group(3)
+        if osp.isabs(name):
+            return match.group(0)
+        if ext != 'py':
+            new = _data_file(name, config_dir)
+            return match.group(0) if new == name else repr(new)
+        base = osp.normpath(osp.join(config_dir, name))
+        if not osp.isfile(base):
+            return match.group(0)
+        new = _port_file(base, tmp)
+        # A copy elsewhere must name its unported bases absolutely too.
+        return repr(new) if new != base or copied else match.group(0)
+
+    ported = _RELATIVE_FILE.sub(lambda m: resolve(m, False), port_names(text))
+    if ported == text:
+        return path
+    ported = _RELATIVE_FILE.sub(lambda m: resolve(m, True), ported)
+    fd, copy = tempfile.mkstemp(suffix='_' + osp.basename(path), dir=tmp)
+    with open(fd, 'w', encoding='utf-8') as f:
+        f.write(ported)
+    return copy
 
 
 def scope_mmcls_preprocessors(cfg) -> None:
@@ -128,25 +136,18 @@ def scope_mmcls_preprocessors(cfg) -> None:
 def load_config(path: str) -> Config:
     """``Config.fromfile`` that also loads MMRazor's stock configs.
 
-    A config that needs porting (see :func:`port_mmcls_text`) is loaded from
-    a ported temporary copy; the installed file is left alone and
-    ``cfg.filename`` is the original path.
+    A config (or a relative base of it) that needs porting is loaded from a
+    ported temporary copy: ``mmcls::`` paths and renamed MMClassification
+    names go to MMPretrain, upstream configs renamed since MMRazor 1.0.0 to
+    their new names (:data:`UPSTREAM_RENAMES`), and relative bases and data
+    files are resolved against the original config's folder. The installed
+    file is left alone and ``cfg.filename`` is the original path.
     """
     path = resolve_config_path(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'Config file not found: {path}')
-    with open(path, encoding='utf-8') as f:
-        text = f.read()
-    ported = port_mmcls_text(text, osp.dirname(osp.abspath(path)))
-    if ported == text:
-        cfg = Config.fromfile(path)
-        scope_mmcls_preprocessors(cfg._cfg_dict)
-        return cfg
     with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = osp.join(tmp, osp.basename(path))
-        with open(tmp_path, 'w', encoding='utf-8') as f:
-            f.write(ported)
-        cfg = Config.fromfile(tmp_path)
+        cfg = Config.fromfile(_port_file(path, tmp))
     super(Config, cfg).__setattr__('_filename', path)
     scope_mmcls_preprocessors(cfg._cfg_dict)
     return cfg
