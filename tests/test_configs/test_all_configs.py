@@ -196,7 +196,7 @@ def _export_pruned_students(node, out_dir):
                         channel_unit_cfg=dict(
                             type='L1MutableChannelUnit',
                             default_args=dict(choice_mode='ratio')),
-                        parse_cfg=channel_analyzer())))
+                        parse_cfg=channel_analyzer(node['demo_input']))))
                 # The unit feeding head.fc stays whole, as in the pipeline.
                 alg.mutator.set_choices({
                     k: 1.0 if 'layer4.0.conv2' in k else 0.5
