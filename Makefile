@@ -1,6 +1,7 @@
 # Set-up and entry points; every target installs what it needs, idempotently.
 #   make demo   - the embedded default: DCCD on real MNIST, on CPU
 #   make test   - the test suite
+#   make benchmark - the Fashion-MNIST benchmark (hours on 2 cores; resumes)
 # VENV=/path/to/venv reuses a virtual environment elsewhere (CI does).
 PY ?= python3
 VENV ?= .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.mmrazor_dccd_installed
 TORCH_SPEC ?= torch==2.14.1 torchvision==0.29.1
 PYTEST_ARGS ?=
 
-.PHONY: install demo demo-full test clean-venv
+.PHONY: install demo demo-full benchmark test clean-venv
 
 install: $(STAMP)
 
@@ -20,6 +21,7 @@ $(STAMP): setup.cfg setup.py tools/install/install_mmcv.sh Makefile
 	PYTHON=$(PYTHON) bash tools/install/install_mmcv.sh
 	$(PYTHON) -m pip install -q -e '.[tests]'
 	$(PYTHON) -c "import mmrazor_dccd, mmrazor.models, mmdet.models; print('mmrazor_dccd', mmrazor_dccd.__version__, 'ready')"
+	$(PYTHON) -c "from mmrazor_dccd.datasets import prepare_fashion_mnist as p; print('Fashion-MNIST in', p())"
 	touch $@
 
 demo: install
@@ -27,6 +29,9 @@ demo: install
 
 demo-full: install
 	$(PYTHON) tools/benchmark/mnist_benchmark.py --full --jobs 2
+
+benchmark: install
+	$(PYTHON) tools/benchmark/fmnist_benchmark.py --jobs 2 --update-docs
 
 test: install
 	OMP_NUM_THREADS=1 $(PYTHON) -m pytest tests -n 2 --durations=15 $(PYTEST_ARGS)
