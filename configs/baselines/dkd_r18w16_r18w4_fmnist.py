@@ -1,6 +1,6 @@
 # MMRazor's DKD (decoupled KD, Zhao et al. CVPR 2022) on Fashion-MNIST,
 # pair (a), with the paper's per-sample mean ('batchmean'; MMRazor's 'mean'
-# sums over the batch, see configs/dkd/) and its linear loss warm-up.
+# sums over the batch, see configs/baselines/dkd_r18w16_r18w4_mnist.py) and its linear loss warm-up.
 # beta chosen on the validation split (docs/benchmark.md).
 _base_ = ['../_base_/fmnist_distill.py']
 model = dict(

@@ -16,7 +16,7 @@ from mmrazor.registry import HOOKS, MODELS
 from mmrazor_dccd.engine.hooks.distill_loss_warmup_hook import warmup_factor
 from mmrazor_dccd.utils import load_config
 
-DKD_CFG = 'configs/dkd/dkd_r18w16_r18w4_mnist.py'
+DKD_CFG = 'configs/baselines/dkd_r18w16_r18w4_mnist.py'
 
 
 class _RecordWeights(Hook):

@@ -5,7 +5,7 @@ import os.path as osp
 import torch
 from dccd_test_utils import run_tool
 
-KD_CFG = 'configs/kd/kd_logits_r18w16_r18w4_mnist.py'
+KD_CFG = 'configs/baselines/kd_logits_r18w16_r18w4_mnist.py'
 QUICK = [
     'train_dataloader.dataset.num_per_class=20',
     'val_dataloader.dataset.indices=200',

@@ -166,6 +166,7 @@ def settings(args) -> dict:
                  num_per_class=None, val_images=None, test_images=None,
                  batch=64, study_pairs=['a', 'b'],
                  study_methods=['dccd_dd_only', 'dccd'])
+        s['study_methods_b'] = ['dccd_dd_only']  # the CPU budget
     if args.iters:
         s['iters'] = args.iters
     if args.teacher_iters:
@@ -268,8 +269,9 @@ def plan(args, s, work_dir):
                                     str(r['seed'])) not in done]
     elif args.stage == 'study':
         for pair in args.pairs or s['study_pairs']:
+            study = s.get(f'study_methods_{pair}', s['study_methods'])
             for (method, form), opts in STUDY.items():
-                if method in methods and method in s['study_methods']:
+                if method in methods and method in study:
                     runs.append(run_spec('select', pair, method, form, 0,
                                          opts))
         done = select.done()

@@ -33,7 +33,7 @@ from mmrazor.registry import MODELS  # noqa: E402
 from mmrazor_dccd.utils import load_config  # noqa: E402
 
 CONFIGS = dict(
-    kd='configs/kd/kd_logits_r18w16_r18w4_mnist.py',
+    kd='configs/baselines/kd_logits_r18w16_r18w4_mnist.py',
     dccd='configs/dccd/dccd_r18w16_r18w4_mnist.py')
 
 
