@@ -133,6 +133,23 @@ def scope_mmcls_preprocessors(cfg) -> None:
             scope_mmcls_preprocessors(value)
 
 
+def drop_merged_preprocessor(cfg: Config) -> None:
+    """Undo ``data_preprocessor = {}`` merged into a typeless base one.
+
+    MMRazor's pruning configs move the base config's data preprocessor into
+    the architecture and write ``data_preprocessor = {}`` to drop the
+    top-level one; MMEngine merges ``{}`` into the base dict instead, and the
+    Runner then hands the algorithm a preprocessor without ``type``. The
+    intent (the algorithm uses its architecture's) is restored.
+    """
+    top, model = cfg.get('data_preprocessor'), cfg.get('model')
+    if (isinstance(top, dict) and 'type' not in top
+            and isinstance(model, dict)
+            and isinstance(model.get('architecture'), dict)
+            and 'data_preprocessor' in model['architecture']):
+        cfg.data_preprocessor = None
+
+
 def load_config(path: str) -> Config:
     """``Config.fromfile`` that also loads MMRazor's stock configs.
 
@@ -150,4 +167,5 @@ def load_config(path: str) -> Config:
         cfg = Config.fromfile(_port_file(path, tmp))
     super(Config, cfg).__setattr__('_filename', path)
     scope_mmcls_preprocessors(cfg._cfg_dict)
+    drop_merged_preprocessor(cfg)
     return cfg
