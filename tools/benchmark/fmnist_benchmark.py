@@ -85,9 +85,11 @@ def cc(weight=1.0):
 
 NO_CC, NO_DD = {D + 'cc_loss': None}, {D + 'dd_loss': None}
 DCCD = C + 'dccd/dccd_r18w16_r18w4_fmnist.py'
-# The L_dd form used by dccd / dccd_dd_only grids (chosen by --stage study,
-# docs/benchmark.md): softened-probability differences, T=4.
-DD_FORM = dict(response='probs', tau=4.0)
+# The L_dd form of the dccd / dccd_dd_only grids, chosen by --stage study
+# (docs/benchmark.md): raw logit differences, mse, and weights below 1 (the
+# smallest study weight, 0.1, was the best form in all three study groups).
+DD_FORM = dict(response='logits', distance='mse')
+DD_GAMMAS = (0.03, 0.1, 0.3)
 
 # method -> (family, config, grid of (setting, options)); every grid has 3
 # settings (student alone: its one schedule, shared by every method).
@@ -115,13 +117,13 @@ METHODS = {
     ]),
     'dccd': ('dccd', DCCD, [
         (f'beta1_gamma{g}', dict(cc(1.0), **dd(g, **DD_FORM)))
-        for g in (0.3, 1, 3)
+        for g in DD_GAMMAS
     ]),
     'dccd_cc_only': ('dccd', DCCD, [
         (f'beta{b}', dict(cc(b), **NO_DD)) for b in (0.3, 1, 3)
     ]),
     'dccd_dd_only': ('dccd', DCCD, [
-        (f'gamma{g}', dict(NO_CC, **dd(g, **DD_FORM))) for g in (0.3, 1, 3)
+        (f'gamma{g}', dict(NO_CC, **dd(g, **DD_FORM))) for g in DD_GAMMAS
     ]),
 }
 BASELINES = ('student', 'kd', 'dkd', 'dist', 'crd', 'cwd')
