@@ -4,7 +4,7 @@ differences, and PNG plots (accuracy with error bars; accuracy vs cost)."""
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence
 
-from ..utils.results import mean_std
+from ..utils.results import error_bars, mean_std
 
 
 def per_method(rows: List[dict], metric: str = 'test_top1') -> OrderedDict:
@@ -79,15 +79,9 @@ def plot_pairs(tables: Dict[str, List[dict]], path: str,
     fig, axes = plt.subplots(1, len(tables), squeeze=False,
                              figsize=(5.5 * len(tables), 4.2))
     for ax, (pair, table) in zip(axes[0], tables.items()):
-        names = [t['method'] for t in table]
-        means = [t['mean'] for t in table]
-        stds = [t['std'] for t in table]
-        colors = ['tab:gray' if m in ('teacher', 'student') else
-                  'tab:red' if m.startswith('dccd') else 'tab:blue'
-                  for m in names]
-        ax.bar(names, means, yerr=stds, capsize=3, color=colors)
-        low = min(m - s for m, s in zip(means, stds))
-        ax.set_ylim(max(0, low - 1), min(100, max(means) + 1))
+        error_bars(ax, [t['method'] for t in table],
+                   [t['mean'] for t in table], [t['std'] for t in table],
+                   margin=1.0)
         ax.set_title(pair)
         ax.set_ylabel('test top-1 (%)')
         plt.setp(ax.get_xticklabels(), rotation=40, ha='right', fontsize=8)

@@ -62,6 +62,17 @@ def write_tables(rows, summary, work_dir, command, settings) -> None:
         f.write('\n'.join(lines) + '\n')
 
 
+def error_bars(ax, names, means, stds, margin: float = 2.0) -> None:
+    """Bars of mean top-1 with sample-std error bars, coloured by kind
+    (teacher/student grey, DCCD red, baselines blue)."""
+    colors = ['tab:gray' if m in ('teacher', 'student') else
+              'tab:red' if m.startswith('dccd') else 'tab:blue'
+              for m in names]
+    ax.bar(names, means, yerr=stds, capsize=3, color=colors)
+    low = min(m - s for m, s in zip(means, stds))
+    ax.set_ylim(max(0, low - margin), min(100, max(means) + 1))
+
+
 def write_plots(summary, curves, work_dir) -> None:
     import matplotlib
     matplotlib.use('Agg')
@@ -71,12 +82,7 @@ def write_plots(summary, curves, work_dir) -> None:
     means = [summary[m]['mean'] for m in names]
     stds = [summary[m]['std'] for m in names]
     fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(names)), 4))
-    colors = ['tab:gray' if m in ('teacher', 'student') else
-              'tab:red' if m.startswith('dccd') else 'tab:blue'
-              for m in names]
-    ax.bar(names, means, yerr=stds, capsize=4, color=colors)
-    low = min(m - s for m, s in zip(means, stds))
-    ax.set_ylim(max(0, low - 2), min(100, max(means) + 1))
+    error_bars(ax, names, means, stds)
     ax.set_ylabel('top-1 (%)')
     ax.set_title('MNIST test accuracy (mean +- std over seeds)')
     plt.setp(ax.get_xticklabels(), rotation=30, ha='right')

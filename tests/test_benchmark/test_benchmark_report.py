@@ -1,0 +1,43 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Benchmark tables: sample std, paired per-seed differences, resumable CSV."""
+import pytest
+
+from mmrazor_dccd.benchmark import ResultsStore
+from mmrazor_dccd.benchmark import report
+from mmrazor_dccd.utils.results import mean_std
+
+
+def _rows(spec):
+    return [dict(pair='a', method=m, seed=s, test_top1=v, seconds=10)
+            for m, values in spec.items() for s, v in values.items()]
+
+
+def test_paired_difference_uses_common_seeds_and_sample_std():
+    rows = _rows({'student': {0: 80.0, 1: 82.0, 2: 81.0},
+                  'dccd': {0: 81.0, 1: 84.0},  # seed 2 not run yet
+                  'kd': {0: 80.5, 1: 83.5, 2: 90.0}})
+    table = {t['method']: t for t in report.pair_table(rows, ('student',
+                                                             'kd'))}
+    assert table['student']['mean'] == pytest.approx(81.0)
+    assert table['student']['std'] == pytest.approx(1.0)  # ddof=1
+    diff, std, n = table['student']['ours_minus']
+    assert (diff, n) == (pytest.approx(1.5), 2)  # seeds 0 and 1 only
+    assert std == pytest.approx(mean_std([1.0, 2.0])[1])
+    assert table['kd']['ours_minus'][:2] == (pytest.approx(0.5), 0.0)
+    assert 'ours_minus' not in table['dccd']
+    assert report.best_baseline(list(table.values()),
+                                ('student', 'kd')) == 'kd'
+    md = report.markdown(list(table.values()), 'pair (a)')
+    assert '| kd | 84.67 +- 4.86 | 3 | +0.50 +- 0.00 (n=2) | 10 |' in md
+
+
+def test_results_store_appends_and_skips(tmp_path):
+    store = ResultsStore(str(tmp_path / 'r.csv'), ['pair', 'seed', 'acc'],
+                         ['pair', 'seed'])
+    assert store.rows() == [] and not store.has(pair='a', seed=0)
+    store.append(dict(pair='a', seed=0, acc='1.5'))
+    store.append(dict(pair='b', seed=0, acc='2.5'))
+    assert store.has(pair='a', seed=0) and store.has(pair='b', seed='0')
+    assert not store.has(pair='a', seed=1)
+    lines = (tmp_path / 'r.csv').read_text().splitlines()
+    assert lines == ['pair,seed,acc', 'a,0,1.5', 'b,0,2.5']
