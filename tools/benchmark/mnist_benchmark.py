@@ -126,6 +126,11 @@ def parse_args():
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, default={},
         help='override settings of every student run (not the teacher)')
+    parser.add_argument(
+        '--teacher-only', action='store_true',
+        help='train (or find) the cached teacher and print it as JSON '
+        '{"checkpoint": ..., "top1": ...} on the last line (the pruning '
+        'tools distil from it)')
     parser.add_argument('--update-docs', action='store_true',
                         help='copy the table to docs/results/')
     return parser.parse_args()
@@ -266,6 +271,10 @@ def run_parallel(args, methods, work_dir):
 def main():
     args = parse_args()
     s = settings(args)
+    if args.teacher_only:
+        ckpt, info = get_teacher(s, osp.abspath(args.work_dir))
+        print(json.dumps(dict(checkpoint=ckpt, top1=info['top1'])))
+        return
     # --quick runs every method on a tiny schedule (what the tests check).
     methods = dict(BASE, **FULL) if args.full else dict(BASE)
     if args.quick:
