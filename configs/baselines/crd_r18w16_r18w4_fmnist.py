@@ -1,6 +1,8 @@
 # MMRazor's CRD (CRDLoss + CRDDataset memory banks, Tian et al. ICLR 2020) on
 # Fashion-MNIST, pair (a), on the pooled features. Weight chosen on the
 # validation split. sample_n must equal the training set size (55,000).
+# WeightedCRDLoss is MMRazor's CRDLoss with its documented loss_weight
+# applied (MMRazor's forward ignores it).
 _base_ = ['../_base_/fmnist_distill.py']
 model = dict(
     distiller=dict(
@@ -12,7 +14,7 @@ model = dict(
             neck=dict(type='ModuleOutputs', source='neck.gap')),
         distill_losses=dict(
             loss_crd=dict(
-                type='CRDLoss', loss_weight=0.8, neg_num=1024,
+                type='WeightedCRDLoss', loss_weight=0.8, neg_num=1024,
                 sample_n=55000)),
         connectors=dict(
             loss_crd_stu=dict(type='CRDConnector', dim_in=32, dim_out=128),

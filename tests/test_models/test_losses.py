@@ -218,3 +218,21 @@ def test_dd_on_features_flattens_maps():
     s = torch.randn(6, 4, 2, 2, requires_grad=True)
     dynamic_difference_loss(s, t, num_views=3).backward()
     assert s.grad.shape == s.shape
+
+
+def test_weighted_crd_loss_applies_its_weight():
+    """MMRazor's CRDLoss ignores loss_weight; WeightedCRDLoss applies it."""
+    from mmengine.structures import BaseDataElement
+
+    def loss(type_, weight):
+        torch.manual_seed(0)  # same memory bank and negatives
+        crd = MODELS.build(dict(type=type_, loss_weight=weight, neg_num=4,
+                                sample_n=8, dim_out=6))
+        samples = [BaseDataElement(sample_idx=torch.tensor(i))
+                   for i in range(3)]
+        return crd(torch.randn(3, 6), torch.randn(3, 6), samples)
+
+    stock = loss('CRDLoss', 1.0)
+    assert loss('CRDLoss', 0.25) == pytest.approx(stock.item())  # ignored
+    assert loss('WeightedCRDLoss', 0.25).item() == pytest.approx(
+        0.25 * stock.item(), rel=1e-6)

@@ -5,9 +5,10 @@ from .channel_contrastive_loss import (ChannelContrastiveLoss,
 from .dynamic_difference_loss import (DynamicDifferenceLoss,
                                       dynamic_difference_loss,
                                       view_differences)
+from .weighted_crd_loss import WeightedCRDLoss
 
 __all__ = [
     'ChannelContrastiveLoss', 'channel_contrastive_loss',
     'channel_embeddings', 'DynamicDifferenceLoss', 'dynamic_difference_loss',
-    'view_differences'
+    'view_differences', 'WeightedCRDLoss'
 ]
