@@ -6,8 +6,9 @@ custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
 
 pruned_dir = 'work_dirs/pruning/l1-norm/prune'
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
-# Reload the teacher at init_weights() too: DCCDDistill loads it at build
-# time but does not mark it initialised, so the Runner re-initialises it.
+# DCCDDistill loads teacher_ckpt at build time and marks the teacher
+# initialised; this init_cfg (kept for configs that build the teacher
+# without teacher_ckpt) reloads the same weights at init_weights().
 teacher = dict(_base_.mnist_teacher,
                init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
 
