@@ -69,6 +69,23 @@ def markdown(table: List[dict], title: str, ours: str = 'dccd') -> str:
     return '\n'.join(lines) + '\n'
 
 
+def headline(tables: Dict[str, List[dict]]) -> str:
+    """One row per method, one column per pair: mean +- std (seeds)."""
+    methods = []
+    for table in tables.values():
+        methods += [t['method'] for t in table if t['method'] not in methods]
+    lines = ['| method | ' + ' | '.join(tables) + ' |',
+             '| --- |' + ' --- |' * len(tables)]
+    for method in methods:
+        cells = []
+        for table in tables.values():
+            t = next((t for t in table if t['method'] == method), None)
+            cells.append('' if t is None else
+                         f"{t['mean']:.2f} +- {t['std']:.2f} ({t['n']})")
+        lines.append(f'| {method} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
 def plot_pairs(tables: Dict[str, List[dict]], path: str,
                title: str) -> None:
     """Bars with error bars (sample std), one panel per pair."""

@@ -351,6 +351,8 @@ def write_report(work_dir, final, update_docs):
                                      f'{best})'))
     if not tables:
         return
+    parts[2:2] = ['Test top-1 (%), mean +- sample std (seeds):', '',
+                  report.headline(tables), '']
     md = osp.join(work_dir, 'summary.md')
     report.write_markdown(md, parts)
     report.plot_pairs(tables, osp.join(work_dir, 'accuracy.png'),
