@@ -27,7 +27,9 @@ model = dict(
         feature_layers='backbone.layer4',
         student_channels=32,
         teacher_channels=128,
-        logits_layer='head.fc'))  # cc_loss / dd_loss: DCCDDistiller defaults
+        # Defaults (docs/benchmark.md): L_cc batch mode, tau 0.1, beta 1; L_dd
+        # off (dd_loss=dict(type='DynamicDifferenceLoss') turns it on).
+        logits_layer='head.fc'))
 
 # Every image gives `num_views` independent draws of the random transforms;
 # 32 images x 2 views = 64 forwarded per step, like the baselines' 64.

@@ -37,8 +37,9 @@ def _batch(cfg, dataloader='train_dataloader'):
 
 def test_multi_view_train_step(cfg):
     model_cfg = copy.deepcopy(cfg.model)
-    # All three terms (Hinton KD is off in the config's default).
+    # All three terms (Hinton KD and L_dd are off in the config's default).
     model_cfg.distiller.kd_loss = dict(type='KLDivergence', tau=4)
+    model_cfg.distiller.dd_loss = dict(type='DynamicDifferenceLoss')
     model = MODELS.build(model_cfg)
     model.train()
     assert all(not m.training for m in model.teacher.modules()
@@ -125,7 +126,13 @@ def test_distiller_terms_switch_off():
     assert list(d.distill_losses) == ['loss_kd']
     d = DCCDDistiller(feature_layers=['backbone.layer3', 'backbone.layer4'],
                       student_channels=[16, 32], teacher_channels=[16, 128])
+    assert set(d.distill_losses) == {'loss_cc_0', 'loss_cc_1'}  # defaults
+    assert d.distill_losses['loss_cc_0'].mode == 'batch'
+    d = DCCDDistiller(feature_layers=['backbone.layer3', 'backbone.layer4'],
+                      student_channels=[16, 32], teacher_channels=[16, 128],
+                      dd_loss=dict(type='DynamicDifferenceLoss'))
     assert set(d.distill_losses) == {'loss_cc_0', 'loss_cc_1', 'loss_dd'}
+    assert d.distill_losses['loss_dd'].loss_weight == 0.03
     assert list(d.connectors) == ['feat_1_connector']
     assert d.distill_losses['loss_dd'].num_views == 2
     with pytest.raises(ValueError, match='no loss'):
@@ -173,6 +180,7 @@ def test_partial_loss_override_updates_the_default():
 def test_num_views_is_set_once_on_the_algorithm(cfg):
     model_cfg = copy.deepcopy(cfg.model)
     model_cfg.num_views = 3
+    model_cfg.distiller.dd_loss = dict(type='DynamicDifferenceLoss')
     model_cfg.distiller.pop('num_views', None)
     model_cfg.data_preprocessor.pop('num_views', None)
     model = MODELS.build(model_cfg)

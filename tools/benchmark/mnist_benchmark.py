@@ -42,7 +42,17 @@ DCCD = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 D = 'model.distiller.'
 KD_LOSS = dict(type='KLDivergence', tau=4, loss_weight=1.0)
 
+
+def dd(gamma=1.0, **kwargs):
+    """L_dd as the MNIST runs had it (raw logits, mse) at weight gamma."""
+    return dict(type='DynamicDifferenceLoss', distance='mse',
+                loss_weight=gamma, **kwargs)
+
+
+DD1 = {D + 'dd_loss': dd(1.0)}  # the MNIST-era default, L_dd at gamma 1
+
 # name -> (config, cfg options). The main job runs BASE; --full adds FULL.
+# 'dccd' is the config: L_cc only, the default chosen on Fashion-MNIST.
 BASE = {
     'student': (STUDENT, {}),
     'kd': (KD, {}),
@@ -51,26 +61,26 @@ BASE = {
 FULL = {
     'dkd': (DKD, {}),
     'crd': (CRD, {}),
-    'dccd_cc_only': (DCCD, {D + 'dd_loss': None}),
-    'dccd_dd_only': (DCCD, {D + 'cc_loss': None}),
-    # DCCD + Hinton KD, and one change at a time to it.
-    'dccd_kd': (DCCD, {D + 'kd_loss': KD_LOSS}),
-    'dccd_kd_per_sample': (DCCD, {
+    'dccd_cc_dd': (DCCD, DD1),  # L_cc + L_dd (gamma 1): the old default
+    'dccd_dd_only': (DCCD, dict(DD1, **{D + 'cc_loss': None})),
+    # L_cc + L_dd + Hinton KD, and one change at a time to it.
+    'dccd_kd': (DCCD, dict(DD1, **{D + 'kd_loss': KD_LOSS})),
+    'dccd_kd_per_sample': (DCCD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.mode': 'per_sample'
-    }),
-    'dccd_kd_beta0.1': (DCCD, {
+    })),
+    'dccd_kd_beta0.1': (DCCD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.loss_weight': 0.1
-    }),
-    'dccd_kd_tau0.05': (DCCD, {
+    })),
+    'dccd_kd_tau0.05': (DCCD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.tau': 0.05
-    }),
-    'dccd_kd_tau0.5': (DCCD, {
+    })),
+    'dccd_kd_tau0.5': (DCCD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.tau': 0.5
-    }),
+    })),
 }
 
 # The L_dd study (docs/ablation.md): run with --methods; --quick runs them too.
@@ -86,15 +96,14 @@ STRONG_VIEWS = [
     dict(type='PackInputs'),
 ]
 ABLATION = {
-    'dccd_gamma0.1': (DCCD, {D + 'dd_loss.loss_weight': 0.1}),
-    'dccd_gamma0.3': (DCCD, {D + 'dd_loss.loss_weight': 0.3}),
-    'dccd_gamma3': (DCCD, {D + 'dd_loss.loss_weight': 3.0}),
-    'dccd_dd_kl': (DCCD, {D + 'dd_loss.distance': 'kl'}),
-    'dccd_strong_views': (DCCD, {
+    'dccd_gamma0.1': (DCCD, {D + 'dd_loss': dd(0.1)}),
+    'dccd_gamma0.3': (DCCD, {D + 'dd_loss': dd(0.3)}),
+    'dccd_gamma3': (DCCD, {D + 'dd_loss': dd(3.0)}),
+    'dccd_dd_kl': (DCCD, {D + 'dd_loss': dict(dd(1.0), distance='kl')}),
+    'dccd_strong_views': (DCCD, dict(DD1, **{
         'train_dataloader.dataset.pipeline': STRONG_VIEWS
-    }),
+    })),
     'dccd_cc_only_strong_views': (DCCD, {
-        D + 'dd_loss': None,
         'train_dataloader.dataset.pipeline': STRONG_VIEWS
     }),
 }

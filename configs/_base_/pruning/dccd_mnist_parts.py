@@ -1,7 +1,8 @@
 # DCCD pieces shared by the distill-while-pruning configs on MNIST
-# (configs/pruning/*-dccd_r18w16_mnist.py): the DCCD defaults chosen on the
-# MNIST benchmark (docs/ablation.md: batch-mode L_cc, L_dd, no KD) on
-# layer4's 128 channels, which the pruning configs never prune.
+# (configs/pruning/*-dccd_r18w16_mnist.py): batch-mode L_cc + L_dd (gamma 1,
+# the MNIST-era DCCD default with which docs/pruning.md was measured; the
+# plugin's default since dropped L_dd), no KD, on layer4's 128 channels,
+# which the pruning configs never prune.
 num_views = 2
 dccd_data_preprocessor = dict(type='MultiViewClsDataPreprocessor',
                               num_views=num_views,
@@ -15,7 +16,7 @@ dccd_distiller = dict(
     feature_layers='backbone.layer4',
     logits_layer='head.fc',
     cc_loss=dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch'),
-    dd_loss=dict(type='DynamicDifferenceLoss', distance='mse'),
+    dd_loss=dict(type='DynamicDifferenceLoss', distance='mse', loss_weight=1.0),
     kd_loss=None)
 # 32 images x 2 views per step = 64 forwarded, like the CE configs' 64.
 dccd_train_pipeline = [
