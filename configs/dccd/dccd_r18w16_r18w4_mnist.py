@@ -38,7 +38,7 @@ model = dict(
         cc_loss=dict(
             type='ChannelContrastiveLoss', tau=0.1, mode='batch',
             loss_weight=beta),
-        dd_loss=None,
+        # dd_loss: unset, DCCDDistiller's default (None: L_dd off).
         kd_loss=None))
 
 # Every image gives `num_views` independent draws of the random transforms;
