@@ -204,7 +204,9 @@ class PackagedFashionMNIST(FashionMNIST):
         kwargs.pop('download', None)
         super().__init__(
             data_root=prepare_fashion_mnist(data_root),
-            split='test' if split == 'test' else 'train',
+            # (MMPretrain warns on split='train' with test_mode; 'val' is
+            # an evaluation split drawn from the training files.)
+            split='train' if split == 'train' else 'test',
             download=False,
             **kwargs)
 

@@ -99,7 +99,8 @@ def main():
     teacher.load_state_dict(teacher_state, strict=True)
     s_layer, t_layer = layers_of(cfg, args)
 
-    connector, how = None, 'least-squares 1x1 conv fitted on held-out images'
+    connector, how = None, ('least-squares 1x1 conv fitted on the other half '
+                            'of the images')
     conn_state = sub_state(state, 'distiller.connectors.feat_connector.')
     if args.connector != 'fit' and distiller is not None and conn_state \
             and 'feat_connector' in distiller.connectors:
