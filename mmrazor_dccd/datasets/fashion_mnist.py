@@ -95,20 +95,34 @@ def read_idx(path: str) -> np.ndarray:
     return _read_idx(path, stat.st_size, stat.st_mtime)
 
 
+def _run(cmd, cwd) -> str:
+    """'' when ``cmd`` succeeds, else why it failed."""
+    try:
+        subprocess.run(cmd, cwd=cwd, check=True, timeout=600,
+                       capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        return f'{cmd[0]} failed: {exc.stderr.decode(errors="replace")[-300:]}'
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f'{cmd[0]} failed: {exc}'
+    return ''
+
+
 def _from_debian(target: str) -> str:
     """apt-get download + dpkg-deb -x into the cache; '' or why it failed."""
     with tempfile.TemporaryDirectory(dir=osp.dirname(target)) as tmp:
-        for cmd in (['apt-get', 'download', DEB_PACKAGE], None):
-            if cmd is None:
-                debs = glob.glob(osp.join(tmp, f'{DEB_PACKAGE}_*.deb'))
-                if not debs:
-                    return 'apt-get download wrote no .deb'
-                cmd = ['dpkg-deb', '-x', debs[0], osp.join(tmp, 'x')]
-            try:
-                subprocess.run(cmd, cwd=tmp, check=True, timeout=600,
-                               capture_output=True)
-            except (OSError, subprocess.SubprocessError) as exc:
-                return f'{cmd[0]} failed: {exc}'
+        why = _run(['apt-get', 'download', DEB_PACKAGE], tmp)
+        if why and hasattr(os, 'geteuid') and os.geteuid() == 0:
+            # A fresh image may have no package lists yet (root only).
+            why = _run(['apt-get', 'update', '-qq'], tmp) or _run(
+                ['apt-get', 'download', DEB_PACKAGE], tmp)
+        if why:
+            return why
+        debs = glob.glob(osp.join(tmp, f'{DEB_PACKAGE}_*.deb'))
+        if not debs:
+            return 'apt-get download wrote no .deb'
+        why = _run(['dpkg-deb', '-x', debs[0], osp.join(tmp, 'x')], tmp)
+        if why:
+            return why
         unpacked = osp.join(tmp, 'x') + SYSTEM_DIR
         if _decompress(unpacked, target):
             return ''
