@@ -22,6 +22,12 @@ def test_quick_mode_produces_table_and_plots(tmp_path):
         'dccd_cc_only_strong_views'
     }
     assert all(math.isfinite(float(r['top1'])) for r in rows)
+    # Every run trains in its own dir, where its curve is read from (a bug
+    # once sent every method with dict options to <work>/distiller/).
+    for method in {r['method'] for r in rows} - {'teacher'}:
+        assert len(list(work.glob(f'part*/{method}/seed0/*/vis_data/'
+                                  'scalars.json'))) == 1, method
+    assert not list(work.glob('part*/distiller'))
     assert all(0 <= float(r['top1']) <= 100 for r in rows)
     for name in ('summary.md', 'accuracy.png', 'curves.png'):
         assert os.path.getsize(work / name) > 0

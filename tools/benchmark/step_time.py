@@ -17,13 +17,11 @@ import json
 import os
 import os.path as osp
 import statistics
-import sys
 import time
 
 import torch
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, REPO)
 import mmrazor_dccd  # noqa: E402,F401
 from mmengine.optim import OptimWrapper  # noqa: E402
 from mmengine.registry import DefaultScope  # noqa: E402
