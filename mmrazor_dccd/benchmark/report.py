@@ -31,10 +31,11 @@ def paired_difference(a: Dict[int, float],
 
 def pair_table(rows: List[dict],
                baselines: Sequence[str],
-               ours: str = 'dccd',
+               ours: Sequence[str] = ('dccd', ),
                metric: str = 'test_top1') -> List[dict]:
-    """One summary row per method: mean, std, n, seconds, and the paired
-    difference of ``ours`` minus it (so > 0 means ``ours`` is better)."""
+    """One summary row per method: mean, std, n, seconds, and for each of
+    ``ours`` the paired difference of it minus the method (> 0: ours is
+    better), under ``minus[name]``."""
     values = per_method(rows, metric)
     seconds = per_method(rows, 'seconds')
     table = []
@@ -42,8 +43,10 @@ def pair_table(rows: List[dict],
         mean, std = mean_std(by_seed.values())
         entry = dict(method=method, mean=mean, std=std, n=len(by_seed),
                      seconds=mean_std(seconds.get(method, {0: 0}).values())[0])
-        if ours in values and method != ours:
-            entry['ours_minus'] = paired_difference(values[ours], by_seed)
+        entry['minus'] = {
+            name: paired_difference(values[name], by_seed)
+            for name in ours if name in values and name != method
+        }
         table.append(entry)
     return table
 
@@ -54,18 +57,22 @@ def best_baseline(table: List[dict], baselines: Sequence[str]) -> str:
     return max(present, key=lambda t: t['mean'])['method'] if present else ''
 
 
-def markdown(table: List[dict], title: str, ours: str = 'dccd') -> str:
+def markdown(table: List[dict], title: str,
+             ours: Sequence[str] = ('dccd', )) -> str:
+    heads = ''.join(f' {name} minus it (paired) |' for name in ours)
     lines = [
         f'### {title}', '',
-        f'| method | top-1 (%) mean +- std | seeds | {ours} minus it '
-        '(paired, mean +- std) | train s/run |', '| --- | --- | --- | --- | --- |'
+        f'| method | top-1 (%) mean +- std | seeds |{heads} train s/run |',
+        '| --- | --- | --- |' + ' --- |' * len(ours) + ' --- |'
     ]
     for t in table:
-        diff = t.get('ours_minus')
-        diff = '' if diff is None else \
-            f'{diff[0]:+.2f} +- {diff[1]:.2f} (n={diff[2]})'
+        cells = ''
+        for name in ours:
+            diff = t.get('minus', {}).get(name)
+            cells += ' |' if diff is None else \
+                f' {diff[0]:+.2f} +- {diff[1]:.2f} (n={diff[2]}) |'
         lines.append(f"| {t['method']} | {t['mean']:.2f} +- {t['std']:.2f} "
-                     f"| {t['n']} | {diff} | {t['seconds']:.0f} |")
+                     f"| {t['n']} |{cells} {t['seconds']:.0f} |")
     return '\n'.join(lines) + '\n'
 
 

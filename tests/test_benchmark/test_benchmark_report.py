@@ -18,17 +18,19 @@ def test_paired_difference_uses_common_seeds_and_sample_std():
                   'kd': {0: 80.5, 1: 83.5, 2: 90.0}})
     table = {t['method']: t for t in report.pair_table(rows, ('student',
                                                              'kd'))}
+    minus = {m: t['minus'].get('dccd') for m, t in table.items()}
     assert table['student']['mean'] == pytest.approx(81.0)
     assert table['student']['std'] == pytest.approx(1.0)  # ddof=1
-    diff, std, n = table['student']['ours_minus']
+    diff, std, n = minus['student']
     assert (diff, n) == (pytest.approx(1.5), 2)  # seeds 0 and 1 only
     assert std == pytest.approx(mean_std([1.0, 2.0])[1])
-    assert table['kd']['ours_minus'][:2] == (pytest.approx(0.5), 0.0)
-    assert 'ours_minus' not in table['dccd']
+    assert minus['kd'][:2] == (pytest.approx(0.5), 0.0)
+    assert minus['dccd'] is None
     assert report.best_baseline(list(table.values()),
                                 ('student', 'kd')) == 'kd'
     md = report.markdown(list(table.values()), 'pair (a)')
     assert '| kd | 84.67 +- 4.86 | 3 | +0.50 +- 0.00 (n=2) | 10 |' in md
+    assert 'dccd minus it (paired)' in md
 
 
 def test_results_store_appends_and_skips(tmp_path):

@@ -57,7 +57,8 @@ def test_every_stage_method_and_pair(quick):
     for name in ('summary.md', 'accuracy.png', 'accuracy_vs_cost.png'):
         assert os.path.getsize(work / name) > 0
     summary = (work / 'summary.md').read_text()
-    assert 'dccd minus it (paired' in summary and 'MobileNetV2' in summary
+    assert 'dccd_cc_only minus it (paired)' in summary
+    assert 'dccd minus it (paired)' in summary and 'MobileNetV2' in summary
 
 
 def test_rerun_resumes_without_training(quick):
