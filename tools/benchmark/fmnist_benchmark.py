@@ -347,11 +347,24 @@ def write_report(work_dir, final, update_docs):
                                           int(r['seed'])))
         if not pair_rows:
             continue
+        # Balanced tables: a seed counts once every method has run it.
+        seeds = {}
+        for r in pair_rows:
+            if r['method'] != 'teacher':
+                seeds.setdefault(r['method'], set()).add(r['seed'])
+        complete = set.intersection(*seeds.values()) if seeds else set()
+        partial = sorted(set.union(*seeds.values()) - complete, key=int) \
+            if seeds else []
+        pair_rows = [r for r in pair_rows
+                     if r['method'] == 'teacher' or r['seed'] in complete]
         table = report.pair_table(pair_rows, BASELINES, OURS)
         tables[p['title']] = table
         best = report.best_baseline(table, BASELINES)
         parts.append(report.markdown(table, f"{p['title']} (best baseline: "
                                      f'{best})', OURS))
+        if partial:
+            parts.append(f'Seeds {partial} are not finished for every '
+                         'method yet and are left out of this table.\n')
     if not tables:
         return
     parts[2:2] = ['Test top-1 (%), mean +- sample std (seeds):', '',
