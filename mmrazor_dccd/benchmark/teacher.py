@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import os.path as osp
+import shutil
 from typing import Optional, Sequence, Tuple
 
 import torch
@@ -27,7 +28,8 @@ def teacher_key(cfg: Config) -> str:
 def cached_teacher(cfg: Config,
                    prefix: str,
                    splits: Sequence[str] = ('test', ),
-                   folder: Optional[str] = None) -> Tuple[str, dict]:
+                   folder: Optional[str] = None,
+                   shipped: Optional[str] = None) -> Tuple[str, dict]:
     """The teacher's weights file and its scores; trained on a cache miss.
 
     Args:
@@ -37,6 +39,10 @@ def cached_teacher(cfg: Config,
             the ``.json`` next to the weights). Defaults to ('test',).
         folder (str, optional): Cache folder. Defaults to
             ``cache_dir('teachers')``.
+        shipped (str, optional): A folder of teachers committed with a
+            benchmark's results; a file with the same key there is copied
+            into the cache instead of training (so a resumed benchmark on a
+            new machine distils from the same teacher). Defaults to None.
 
     Returns:
         tuple: ``(path to a {'state_dict': ...} file, info dict)``.
@@ -44,6 +50,12 @@ def cached_teacher(cfg: Config,
     folder = folder or cache_dir('teachers')
     ckpt = osp.join(folder, f'{prefix}_{teacher_key(cfg)}.pth')
     meta = ckpt[:-len('.pth')] + '.json'
+    if not osp.isfile(ckpt) and shipped and osp.isfile(
+            osp.join(shipped, osp.basename(ckpt))):
+        os.makedirs(folder, exist_ok=True)
+        for path in (ckpt, meta):
+            shutil.copy(osp.join(shipped, osp.basename(path)), path + '.tmp')
+            os.replace(path + '.tmp', path)
     if osp.isfile(ckpt) and osp.isfile(meta):
         with open(meta) as f:
             return ckpt, json.load(f)
