@@ -52,22 +52,16 @@ PAIRS = {
 }
 
 
-def strong_views(num_views=2):
-    return [
-        dict(type='MultiView', num_views=num_views, transforms=[[
-            dict(type='RandomResizedCrop', scale=28,
-                 crop_ratio_range=(0.6, 1.0)),
-            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-        ]]),
-        dict(type='PackInputs'),
-    ]
+CROP = dict(type='RandomCrop', crop_size=28, padding=2)
+STRONG_CROP = dict(type='RandomResizedCrop', scale=28,
+                   crop_ratio_range=(0.6, 1.0))
 
 
-def views(num_views):
+def views(num_views=2, crop=CROP):
+    """A train pipeline of ``num_views`` draws of crop + horizontal flip."""
     return [
         dict(type='MultiView', num_views=num_views, transforms=[[
-            dict(type='RandomCrop', crop_size=28, padding=2),
-            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+            crop, dict(type='RandomFlip', prob=0.5, direction='horizontal'),
         ]]),
         dict(type='PackInputs'),
     ]
@@ -145,7 +139,7 @@ STUDY_FORMS = {
                                **{D + 'dd_source': 'features'}),
     'probs_t4_g1_strong_views': dict(
         dd(1.0, response='probs', tau=4.0),
-        **{'train_dataloader.dataset.pipeline': strong_views()}),
+        **{'train_dataloader.dataset.pipeline': views(crop=STRONG_CROP)}),
     'probs_t4_g1_3views': dict(
         dd(1.0, response='probs', tau=4.0),
         **{'model.num_views': 3,
