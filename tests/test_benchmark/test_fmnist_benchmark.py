@@ -47,7 +47,8 @@ def test_every_stage_method_and_pair(quick):
     grids = {}
     for r in select:
         if r['pair'] == 'a' and not r['setting'].startswith(
-                ('logits_', 'probs_', 'zscore', 'features_')):
+                ('logits_', 'probs_', 'zscore', 'features_')) and \
+                r['setting'] not in ('beta0.1', 'beta1_warmup200'):
             grids.setdefault(r['method'], set()).add(r['setting'])
     assert set(grids) == METHODS
     assert all(len(g) == 3 for m, g in grids.items() if m != 'student')
@@ -56,6 +57,15 @@ def test_every_stage_method_and_pair(quick):
             'features_zscore_g1', 'probs_t4_g1_3views'} <= study
     for name in ('summary.md', 'accuracy.png', 'accuracy_vs_cost.png'):
         assert os.path.getsize(work / name) > 0
+    # The safe-default study: every L_cc setting on pairs (a) and (b), the
+    # last-layer ones (pooled teacher) on (b) only, and the rule's choice.
+    safety = {(r['pair'], r['setting']) for r in select
+              if r['method'] == 'dccd_cc_only'}
+    assert {('b', 'beta1_last'), ('b', 'beta0.3_last'),
+            ('a', 'beta1_warmup200'), ('b', 'beta0.1')} <= safety
+    assert ('a', 'beta1_last') not in safety
+    assert 'Rule (largest worst-pair mean difference)' in (
+        work / 'safety.md').read_text()
     summary = (work / 'summary.md').read_text()
     assert 'dccd_cc_only minus it (paired)' in summary
     assert 'dccd minus it (paired)' in summary and 'MobileNetV2' in summary
@@ -66,7 +76,7 @@ def test_rerun_resumes_without_training(quick):
     before = (work / 'fmnist_benchmark.csv').read_text()
     proc = run_tool('tools/benchmark/fmnist_benchmark.py', '--quick',
                     '--work-dir', str(work), env_extra=env)
-    assert proc.stdout.count('0 runs to do') == 3
+    assert proc.stdout.count('0 runs to do') == 4
     assert (work / 'fmnist_benchmark.csv').read_text() == before
 
 

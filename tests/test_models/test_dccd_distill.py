@@ -214,3 +214,37 @@ def test_dd_on_features_uses_the_feature_connector(cfg):
     assert all(g is not None for g in grads) and grads[0].abs().sum() > 0
     with pytest.raises(ValueError, match='feature_layers'):
         _distiller(dd_source='features')
+
+
+def test_teacher_connector_pools_the_teacher_for_a_1x1_student():
+    pool = dict(type='TorchFunctionalConnector',
+                function_name='adaptive_avg_pool2d',
+                func_args=dict(output_size=1))
+    d = _distiller(feature_layers={'backbone.conv2': 'backbone.layer4'},
+                   student_channels=256, teacher_channels=128,
+                   teacher_connector=pool,
+                   dd_loss=dict(loss_weight=0.1), dd_source='features')
+    for loss in ('loss_cc', 'loss_dd'):
+        mapping = d.loss_forward_mappings[loss]
+        assert mapping['preds_T']['connector'] == 'feat_teacher_connector'
+        assert mapping['preds_S']['connector'] == 'feat_connector'
+    teacher = d.connectors['feat_teacher_connector'](torch.randn(4, 128, 4,
+                                                                 4))
+    student = d.connectors['feat_connector'](torch.randn(4, 256, 1, 1))
+    assert teacher.shape == student.shape == (4, 128, 1, 1)
+    # Without it the shapes differ and the loss names the fix.
+    plain = _distiller(feature_layers={'backbone.conv2': 'backbone.layer4'},
+                       student_channels=256, teacher_channels=128)
+    assert 'connector' not in plain.loss_forward_mappings['loss_cc'][
+        'preds_T']
+    with pytest.raises(ValueError, match='connector'):
+        plain.distill_losses['loss_cc'](student, torch.randn(4, 128, 4, 4))
+
+
+def test_teacher_connector_must_be_parameter_free():
+    with pytest.raises(ValueError, match='parameter-free'):
+        _distiller(feature_layers='backbone.layer4', student_channels=32,
+                   teacher_channels=128,
+                   teacher_connector=dict(type='ConvModuleConnector',
+                                          in_channel=128, out_channel=128,
+                                          kernel_size=1))

@@ -30,6 +30,7 @@ from mmrazor_dccd.benchmark import (ResultsStore, cached_teacher, set_options,
                                     train_and_evaluate)
 from mmrazor_dccd.benchmark import report
 from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.utils.results import mean_std
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 C = 'configs/'
@@ -45,7 +46,8 @@ PAIRS = {
     # MobileNetV2's last 4x4 map is layer3's (16 channels).
     'b': dict(title='(b) R18-w16 -> MobileNetV2-0.35', student='fmnist_mbv2',
               alone=C + 'fmnist/mobilenetv2-w0.35_fmnist-student.py',
-              layer='backbone.layer3', channels=16, pooled=256),
+              layer='backbone.layer3', channels=16, pooled=256,
+              last=dict(layer='backbone.conv2', channels=256)),
     'c': dict(title='(c) R18-w16 -> R18-w8', student='fmnist_r18w8',
               alone=C + 'fmnist/resnet18-cifar-w8_fmnist-student.py',
               layer='backbone.layer4', channels=64, pooled=64),
@@ -149,6 +151,42 @@ STUDY = {('dccd_dd_only', form): dict(NO_CC, **opts)
          for form, opts in STUDY_FORMS.items()}
 STUDY.update({('dccd', form): dict(cc(1.0), **opts)
               for form, opts in STUDY_FORMS.items()})
+
+# The safe-default study (validation only, seeds 0-2, pairs (a) and (b)):
+# which L_cc setting never leaves a student below the student alone? The
+# rule, fixed before the runs: the setting whose *smaller* mean paired
+# validation difference vs the student alone (over the two pairs) is the
+# largest. `last`: the student's last feature map (MobileNetV2's conv2,
+# 256 x 1 x 1) against the teacher's layer4 average-pooled to 1 x 1, instead
+# of the mid-network layer3 that matches the teacher's 4 x 4 size; on pair
+# (a) the last map is layer4 already, so `last` there is the plain setting.
+WARMUP_HOOKS = [dict(type='mmrazor.CPUDeterminismHook'),
+                dict(type='mmrazor.DistillLossWarmupHook', warmup=200)]
+POOL_TEACHER = dict(type='TorchFunctionalConnector',
+                    function_name='adaptive_avg_pool2d',
+                    func_args=dict(output_size=1))
+SAFETY_SEEDS = (0, 1, 2)
+
+
+def last_layer(pair) -> dict:
+    """Options that distil the student's last feature map of ``pair``."""
+    last = PAIRS[pair].get('last')
+    if last is None:
+        return {}
+    return {D + 'feature_layers': {last['layer']: 'backbone.layer4'},
+            D + 'student_channels': last['channels'],
+            D + 'teacher_connector': POOL_TEACHER}
+
+
+def safety_grid(pair) -> dict:
+    grid = {f'beta{b}': dict(cc(b), **NO_DD) for b in (0.1, 0.3, 1)}
+    grid['beta1_warmup200'] = dict(cc(1.0), **NO_DD,
+                                   custom_hooks=WARMUP_HOOKS)
+    if last_layer(pair):
+        for b in (0.3, 1):
+            grid[f'beta{b}_last'] = dict(cc(b), **NO_DD, **last_layer(pair))
+    return grid
+
 
 SELECT_FIELDS = ['pair', 'method', 'setting', 'seed', 'val_top1', 'seconds']
 FINAL_FIELDS = ['pair', 'method', 'seed', 'val_top1', 'test_top1', 'seconds']
@@ -276,6 +314,18 @@ def plan(args, s, work_dir):
         done = select.done()
         runs = [r for r in runs if (r['pair'], r['method'], r['setting'],
                                     str(r['seed'])) not in done]
+    elif args.stage == 'safety':
+        for pair in args.pairs or ['a', 'b']:
+            seeds = s['seeds'][pair] if args.quick else SAFETY_SEEDS
+            for seed in seeds:
+                runs.append(run_spec('select', pair, 'student', 'default',
+                                     seed, {}))
+                for name, opts in safety_grid(pair).items():
+                    runs.append(run_spec('select', pair, 'dccd_cc_only',
+                                         name, seed, opts))
+        done = select.done()
+        runs = [r for r in runs if (r['pair'], r['method'], r['setting'],
+                                    str(r['seed'])) not in done]
     elif args.stage == 'final':
         chosen = chosen_settings(select)
         missing = [m for m in methods if m not in chosen]
@@ -380,16 +430,64 @@ def write_report(work_dir, final, update_docs):
         for src, dst in (('fmnist_benchmark.csv', 'fmnist_benchmark.csv'),
                          ('selection.csv', 'fmnist_selection.csv'),
                          ('summary.md', 'fmnist_benchmark.md'),
+                         ('safety.md', 'fmnist_safety.md'),
                          ('accuracy.png', 'fmnist_accuracy.png'),
                          ('accuracy_vs_cost.png', 'fmnist_cost.png')):
             if osp.isfile(osp.join(work_dir, src)):
                 shutil.copy(osp.join(work_dir, src), osp.join(out, dst))
 
 
+def safety_report(work_dir, select, pairs=('a', 'b')):
+    """The safe-default table: per L_cc setting and pair, the mean paired
+    validation difference vs the student alone; the rule's choice."""
+    val = {(r['pair'], r['method'], r['setting'], r['seed']):
+           float(r['val_top1']) for r in select.rows()}
+    names = list(safety_grid('b'))
+    lines = ['| L_cc setting | ' + ' | '.join(
+        f'{PAIRS[p]["title"]}: val diff vs student' for p in pairs) +
+        ' | worst pair |', '|---' * (len(pairs) + 2) + '|']
+    worst = {}
+    for name in names:
+        cells, means = [], []
+        for pair in pairs:
+            # `last` on a pair whose last map is the matched one is the
+            # plain setting.
+            key = name if name in safety_grid(pair) else name[:-len('_last')]
+            diffs = [val[(pair, 'dccd_cc_only', key, sd)] -
+                     val[(pair, 'student', 'default', sd)]
+                     for sd in map(str, SAFETY_SEEDS)
+                     if (pair, 'dccd_cc_only', key, sd) in val and
+                     (pair, 'student', 'default', sd) in val]
+            if not diffs:
+                cells.append('-')
+                continue
+            mean, std = mean_std(diffs)
+            means.append(mean)
+            cells.append(f'{mean:+.2f} +- {std:.2f} (n={len(diffs)})')
+        if len(means) == len(pairs):
+            worst[name] = min(means)
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' | ' +
+                     (f'{min(means):+.2f}' if len(means) == len(pairs)
+                      else '-') + ' |')
+    text = '\n'.join(['# Safe-default study (validation top-1, %)', '',
+                      'Paired per-seed difference vs the student alone, '
+                      'mean +- sample std over seeds '
+                      f'{list(SAFETY_SEEDS)}.', ''] + lines)
+    if worst:
+        choice = max(worst, key=lambda n: (worst[n], -names.index(n)))
+        text += (f'\n\nRule (largest worst-pair mean difference): '
+                 f'**{choice}** ({worst[choice]:+.2f}).\n')
+    with open(osp.join(work_dir, 'safety.md'), 'w') as f:
+        f.write(text)
+    print(text)
+    return worst
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--stage', default='all',
-                        choices=['select', 'study', 'final', 'report', 'all'])
+                        choices=['select', 'study', 'safety', 'final',
+                                 'report', 'all'])
     parser.add_argument('--quick', action='store_true',
                         help='every stage and method, tiny data and schedule '
                         '(what the tests run)')
@@ -458,13 +556,16 @@ def main():
         return
     if 'OMP_NUM_THREADS' not in os.environ:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-    stages = ['study', 'select', 'final'] if args.stage == 'all' else \
-        [args.stage]
+    stages = ['study', 'select', 'safety', 'final'] \
+        if args.stage == 'all' else [args.stage]
     for stage in stages:
         if stage != 'report':
             args.stage = stage
             run_stage(args, s, work_dir)
-    write_report(work_dir, stores(work_dir)[1], args.update_docs)
+    select, final = stores(work_dir)
+    if args.stage in ('safety', 'final', 'report'):
+        safety_report(work_dir, select)
+    write_report(work_dir, final, args.update_docs)
 
 
 if __name__ == '__main__':

@@ -82,6 +82,13 @@ class DCCDDistiller(ConfigurableDistiller):
             ``TorchFunctionalConnector`` that interpolates to the teacher's
             spatial size). Defaults to a 1x1 conv + BN (MMRazor's
             ``ConvModuleConnector``).
+        teacher_connector (dict | list[dict], optional): A parameter-free
+            connector applied to every teacher feature before the losses,
+            e.g. ``dict(type='TorchFunctionalConnector',
+            function_name='adaptive_avg_pool2d',
+            func_args=dict(output_size=1))`` to pool the teacher's map to
+            the size of a student's last (1x1) feature in a
+            cross-architecture pair. Defaults to None.
         cc_loss (dict, optional): Channel contrastive loss, one per feature
             layer. Defaults to ``ChannelContrastiveLoss(tau=0.1,
             mode='batch')`` (beta 1), chosen on the Fashion-MNIST validation
@@ -138,6 +145,7 @@ class DCCDDistiller(ConfigurableDistiller):
                      kernel_size=1,
                      norm_cfg=dict(type='BN'),
                      act_cfg=None),
+                 teacher_connector: Optional[Union[dict, List[dict]]] = None,
                  cc_loss: Optional[dict] = DEFAULT_CC_LOSS,
                  dd_loss: Optional[dict] = None,
                  kd_loss: Optional[dict] = None,
@@ -164,21 +172,23 @@ class DCCDDistiller(ConfigurableDistiller):
             cfg['teacher_recorders'].setdefault(
                 name, dict(type='ModuleOutputs', source=teacher_src))
 
-        def add_loss(loss_name, loss_cfg, recorder, connector_name=None):
+        def add_loss(loss_name, loss_cfg, recorder, connector_name=None,
+                     teacher_connector_name=None):
             cfg['distill_losses'].setdefault(loss_name, loss_cfg)
             student = dict(from_student=True, recorder=recorder)
             if connector_name:
                 student['connector'] = connector_name
+            teacher = dict(from_student=False, recorder=recorder)
+            if teacher_connector_name:
+                teacher['connector'] = teacher_connector_name
             cfg['loss_forward_mappings'].setdefault(
-                loss_name,
-                dict(preds_S=student,
-                     preds_T=dict(from_student=False, recorder=recorder)))
+                loss_name, dict(preds_S=student, preds_T=teacher))
 
         layers = _as_mapping(feature_layers)
         if dd_loss is not None and dd_source == 'features' and not layers:
             raise ValueError("dd_source='features' differences the first "
                              'feature layer: set feature_layers.')
-        feat_connector = None
+        feat_connector = feat_t_connector = None
         if (cc_loss is not None or dd_source == 'features') and layers:
             s_chs = _per_layer(student_channels, len(layers),
                                'student_channels')
@@ -195,11 +205,18 @@ class DCCDDistiller(ConfigurableDistiller):
                     first = chain[0] if isinstance(chain, list) else chain
                     first.update(in_channel=s_chs[i], out_channel=t_chs[i])
                     cfg['connectors'].setdefault(connector_name, chain)
+                t_connector_name = None
+                if teacher_connector is not None:
+                    t_connector_name = f'feat{suffix}_teacher_connector'
+                    cfg['connectors'].setdefault(
+                        t_connector_name, copy.deepcopy(teacher_connector))
                 if i == 0:
                     feat_connector = connector_name
+                    feat_t_connector = t_connector_name
                 if cc_loss is not None:
                     add_loss(f'loss_cc{suffix}', copy.deepcopy(cc_loss),
-                             f'feat{suffix}', connector_name)
+                             f'feat{suffix}', connector_name,
+                             t_connector_name)
 
         if (dd_loss is not None and dd_source == 'logits') \
                 or kd_loss is not None:
@@ -212,7 +229,8 @@ class DCCDDistiller(ConfigurableDistiller):
                 add_loss('loss_dd', dd_loss, 'logits')
             else:
                 suffix = '' if len(layers) == 1 else '_0'
-                add_loss('loss_dd', dd_loss, f'feat{suffix}', feat_connector)
+                add_loss('loss_dd', dd_loss, f'feat{suffix}', feat_connector,
+                         feat_t_connector)
         if kd_loss is not None:
             add_loss('loss_kd', copy.deepcopy(kd_loss), 'logits')
         if not cfg['distill_losses']:
@@ -220,3 +238,13 @@ class DCCDDistiller(ConfigurableDistiller):
                              'feature_layers, dd_loss or kd_loss.')
         self.num_views = num_views
         super().__init__(**cfg, **kwargs)
+        for name, module in self.connectors.items():
+            if name.endswith('_teacher_connector') and any(
+                    True for _ in module.parameters()):
+                raise ValueError(
+                    f'teacher_connector {name!r} has parameters: trained '
+                    'together with the student connector it could map both '
+                    'to the same trivial features. Use a parameter-free '
+                    'connector (TorchFunctionalConnector, e.g. '
+                    "adaptive_avg_pool2d) and map the student with "
+                    '`connector`.')
