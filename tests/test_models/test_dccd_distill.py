@@ -248,3 +248,11 @@ def test_teacher_connector_must_be_parameter_free():
                    teacher_connector=dict(type='ConvModuleConnector',
                                           in_channel=128, out_channel=128,
                                           kernel_size=1))
+
+
+def test_one_view_allows_cc_only_and_refuses_dd():
+    d = _distiller(feature_layers='backbone.layer4', num_views=1)
+    assert sorted(d.distill_losses) == ['loss_cc']
+    with pytest.raises(ValueError, match='num_views >= 2'):
+        _distiller(feature_layers='backbone.layer4', num_views=1,
+                   dd_loss=dict(type='DynamicDifferenceLoss'))

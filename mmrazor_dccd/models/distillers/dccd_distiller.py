@@ -224,6 +224,12 @@ class DCCDDistiller(ConfigurableDistiller):
                 logits_layer, str) else tuple(logits_layer))
             record('logits', s_logits, t_logits)
         if dd_loss is not None:
+            if num_views < 2:
+                raise ValueError(
+                    'dd_loss differences the views of one image and needs '
+                    f'num_views >= 2, got num_views={num_views}. Set '
+                    'model.num_views=2 with a MultiView(num_views=2) train '
+                    'pipeline, or dd_loss=None (L_cc alone needs one view).')
             _set_num_views(dd_loss, num_views, 'DCCDDistiller')
             if dd_source == 'logits':
                 add_loss('loss_dd', dd_loss, 'logits')
