@@ -1,6 +1,6 @@
 # Prune, then distill: DCCD from the unpruned MNIST teacher into an exported
 # pruned model (structure.json + pruned.pth in `pruned_dir`).
-_base_ = ['../dccd/dccd_r18w16_r18w4_mnist.py']
+_base_ = ['../dccd/dccd-dd_r18w16_r18w4_mnist.py']
 custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
                       allow_failed_imports=False)
 
@@ -22,8 +22,8 @@ model = dict(
     teacher=teacher,
     teacher_ckpt=teacher_ckpt,
     # layer4's output (128 channels) is never pruned: no connector needed.
-    # L_dd at gamma 1, as docs/pruning.md was measured (the DCCD default
-    # has since dropped L_dd).
+    # Two views, beta 1 and L_dd at gamma 1, as docs/pruning.md was measured
+    # (the DCCD default has since moved to L_cc alone, one view, beta 3).
     distiller=dict(
         student_channels=128, teacher_channels=128,
         dd_loss=dict(type='DynamicDifferenceLoss', distance='mse',

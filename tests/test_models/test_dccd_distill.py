@@ -10,18 +10,25 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from mmrazor.registry import MODELS
 from mmrazor_dccd.utils import load_config
 
-CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
+# The multi-view tests use the two-view (L_cc + L_dd) config; the default
+# config (one view, L_cc alone) has its own test below.
+CFG = 'configs/dccd/dccd-dd_r18w16_r18w4_mnist.py'
+DEFAULT_CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 
 
-@pytest.fixture(scope='module')
-def cfg(repo):
+def _load(repo, path):
     import os
     cwd = os.getcwd()
     os.chdir(repo)
     try:
-        cfg = load_config(CFG)
+        return load_config(path)
     finally:
         os.chdir(cwd)
+
+
+@pytest.fixture(scope='module')
+def cfg(repo):
+    cfg = _load(repo, CFG)
     cfg.model.teacher_ckpt = None
     cfg.train_dataloader.dataset.num_per_class = 2
     cfg.train_dataloader.batch_size = 4
@@ -62,6 +69,24 @@ def test_multi_view_train_step(cfg):
     connector = model.distiller.connectors['feat_connector']
     assert all(p.grad is not None for p in connector.parameters())
     assert all(p.grad is None for p in model.teacher.parameters())
+    assert model.student.backbone.conv1.weight.grad.abs().sum() > 0
+
+
+def test_default_config_is_one_view_cc_only(repo):
+    cfg = _load(repo, DEFAULT_CFG)
+    cfg.model.teacher_ckpt = None
+    cfg.train_dataloader.dataset.num_per_class = 2
+    cfg.train_dataloader.batch_size = 4
+    model = MODELS.build(copy.deepcopy(cfg.model))
+    assert model.num_views == model.data_preprocessor.num_views == 1
+    assert model.distiller.distill_losses['loss_cc'].loss_weight == 3.0
+    model.train()
+    data = model.data_preprocessor(_batch(cfg), training=True)
+    assert data['inputs'].shape == (4, 1, 28, 28)  # 4 images, one view
+    losses = model(**data, mode='loss')
+    assert {k for k in losses if k.startswith('distill.')} == {
+        'distill.loss_cc'}
+    sum(v.sum() for k, v in losses.items() if 'loss' in k).backward()
     assert model.student.backbone.conv1.weight.grad.abs().sum() > 0
 
 

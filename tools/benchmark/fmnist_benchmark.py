@@ -202,7 +202,9 @@ def safety_grid(pair) -> dict:
     # second view (only L_dd differences views), so one view of 64 images.
     # (First run with a MultiView(num_views=1) pipeline; the plain pipeline
     # of the default config gave the identical validation score.)
-    for b in (0.3, 1):
+    # beta 3 joined when the --stage select grid (0.3, 1, 3) preferred it
+    # on pair (a), seed 0.
+    for b in (0.3, 1, 3):
         grid[f'beta{b}_1view'] = ('dccd_cc_only', dict(cc(b), **NO_DD))
     if last_layer(pair):
         grid['beta1_last_1view'] = ('dccd_cc_only', dict(

@@ -38,7 +38,11 @@ STUDENT = 'configs/mnist/resnet18-cifar-w4_mnist-student.py'
 KD = 'configs/baselines/kd_logits_r18w16_r18w4_mnist.py'
 DKD = 'configs/baselines/dkd_r18w16_r18w4_mnist.py'
 CRD = 'configs/baselines/crd_r18w16_r18w4_mnist.py'
-DCCD = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
+DCCD = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'  # default: L_cc, 1 view
+# Two views, beta 1: the config of every L_dd run (and of the former
+# default, dccd_cc_2views).
+DCCD_DD = 'configs/dccd/dccd-dd_r18w16_r18w4_mnist.py'
+NO_DD = {D + 'dd_loss': None}
 D = 'model.distiller.'
 KD_LOSS = dict(type='KLDivergence', tau=4, loss_weight=1.0)
 
@@ -52,7 +56,8 @@ def dd(gamma=1.0, **kwargs):
 DD1 = {D + 'dd_loss': dd(1.0)}  # the MNIST-era default, L_dd at gamma 1
 
 # name -> (config, cfg options). The main job runs BASE; --full adds FULL.
-# 'dccd' is the config: L_cc only, the default chosen on Fashion-MNIST.
+# 'dccd' is the config: L_cc only on one view, beta 3, the default chosen on
+# Fashion-MNIST.
 BASE = {
     'student': (STUDENT, {}),
     'kd': (KD, {}),
@@ -61,23 +66,26 @@ BASE = {
 FULL = {
     'dkd': (DKD, {}),
     'crd': (CRD, {}),
-    'dccd_cc_dd': (DCCD, DD1),  # L_cc + L_dd (gamma 1): the old default
-    'dccd_dd_only': (DCCD, dict(DD1, **{D + 'cc_loss': None})),
+    # L_cc alone on two views of 32 images, beta 1: the default before the
+    # Fashion-MNIST safe-default study.
+    'dccd_cc_2views': (DCCD_DD, NO_DD),
+    'dccd_cc_dd': (DCCD_DD, DD1),  # L_cc + L_dd (gamma 1): the old default
+    'dccd_dd_only': (DCCD_DD, dict(DD1, **{D + 'cc_loss': None})),
     # L_cc + L_dd + Hinton KD, and one change at a time to it.
-    'dccd_kd': (DCCD, dict(DD1, **{D + 'kd_loss': KD_LOSS})),
-    'dccd_kd_per_sample': (DCCD, dict(DD1, **{
+    'dccd_kd': (DCCD_DD, dict(DD1, **{D + 'kd_loss': KD_LOSS})),
+    'dccd_kd_per_sample': (DCCD_DD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.mode': 'per_sample'
     })),
-    'dccd_kd_beta0.1': (DCCD, dict(DD1, **{
+    'dccd_kd_beta0.1': (DCCD_DD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.loss_weight': 0.1
     })),
-    'dccd_kd_tau0.05': (DCCD, dict(DD1, **{
+    'dccd_kd_tau0.05': (DCCD_DD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.tau': 0.05
     })),
-    'dccd_kd_tau0.5': (DCCD, dict(DD1, **{
+    'dccd_kd_tau0.5': (DCCD_DD, dict(DD1, **{
         D + 'kd_loss': KD_LOSS,
         D + 'cc_loss.tau': 0.5
     })),
@@ -96,16 +104,16 @@ STRONG_VIEWS = [
     dict(type='PackInputs'),
 ]
 ABLATION = {
-    'dccd_gamma0.1': (DCCD, {D + 'dd_loss': dd(0.1)}),
-    'dccd_gamma0.3': (DCCD, {D + 'dd_loss': dd(0.3)}),
-    'dccd_gamma3': (DCCD, {D + 'dd_loss': dd(3.0)}),
-    'dccd_dd_kl': (DCCD, {D + 'dd_loss': dict(dd(1.0), distance='kl')}),
-    'dccd_strong_views': (DCCD, dict(DD1, **{
+    'dccd_gamma0.1': (DCCD_DD, {D + 'dd_loss': dd(0.1)}),
+    'dccd_gamma0.3': (DCCD_DD, {D + 'dd_loss': dd(0.3)}),
+    'dccd_gamma3': (DCCD_DD, {D + 'dd_loss': dd(3.0)}),
+    'dccd_dd_kl': (DCCD_DD, {D + 'dd_loss': dict(dd(1.0), distance='kl')}),
+    'dccd_strong_views': (DCCD_DD, dict(DD1, **{
         'train_dataloader.dataset.pipeline': STRONG_VIEWS
     })),
-    'dccd_cc_only_strong_views': (DCCD, {
+    'dccd_cc_only_strong_views': (DCCD_DD, dict(NO_DD, **{
         'train_dataloader.dataset.pipeline': STRONG_VIEWS
-    }),
+    })),
 }
 ALL = dict(BASE, **FULL, **ABLATION)
 

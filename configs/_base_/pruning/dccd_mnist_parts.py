@@ -15,7 +15,8 @@ dccd_distiller = dict(
     num_views=num_views,
     feature_layers='backbone.layer4',
     logits_layer='head.fc',
-    cc_loss=dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch'),
+    cc_loss=dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch',
+                 loss_weight=1.0),  # as docs/pruning.md was measured
     dd_loss=dict(type='DynamicDifferenceLoss', distance='mse', loss_weight=1.0),
     kd_loss=None)
 # 32 images x 2 views per step = 64 forwarded, like the CE configs' 64.
