@@ -10,7 +10,7 @@ from dccd_test_utils import run_tool
 from mmrazor_dccd.datasets import prepare_fashion_mnist
 
 METHODS = {'student', 'kd', 'dkd', 'dist', 'crd', 'cwd', 'dccd',
-           'dccd_cc_only', 'dccd_dd_only'}
+           'dccd_cc_only', 'dccd_cc_2views', 'dccd_dd_only'}
 
 
 @pytest.fixture(scope='module')
@@ -59,11 +59,14 @@ def test_every_stage_method_and_pair(quick):
         assert os.path.getsize(work / name) > 0
     # The safe-default study: every L_cc setting on pairs (a) and (b), the
     # last-layer ones (pooled teacher) on (b) only, and the rule's choice.
-    safety = {(r['pair'], r['setting']) for r in select
-              if r['method'] == 'dccd_cc_only'}
-    assert {('b', 'beta1_last'), ('b', 'beta0.3_last'),
-            ('a', 'beta1_warmup200'), ('b', 'beta0.1')} <= safety
-    assert ('a', 'beta1_last') not in safety
+    safety = {(r['pair'], r['method'], r['setting']) for r in select
+              if r['method'].startswith('dccd_cc_')}
+    two, one = 'dccd_cc_2views', 'dccd_cc_only'
+    assert {('b', two, 'beta1_last'), ('b', two, 'beta0.3_last'),
+            ('a', two, 'beta1_warmup200'), ('b', two, 'beta0.1'),
+            ('b', one, 'beta3_1view'), ('b', one, 'beta1_last_1view')
+            } <= safety
+    assert not any(s.endswith('_last') for p, _, s in safety if p == 'a')
     assert 'Rule (largest worst-pair mean difference)' in (
         work / 'safety.md').read_text()
     summary = (work / 'summary.md').read_text()

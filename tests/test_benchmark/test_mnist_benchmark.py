@@ -15,7 +15,8 @@ def test_quick_mode_produces_table_and_plots(tmp_path):
     with open(work / 'results.csv') as f:
         rows = list(csv.DictReader(f))
     assert {r['method'] for r in rows} == {
-        'teacher', 'student', 'kd', 'dkd', 'crd', 'dccd', 'dccd_cc_dd',
+        'teacher', 'student', 'kd', 'dkd', 'crd', 'dccd', 'dccd_cc_2views',
+        'dccd_cc_dd',
         'dccd_dd_only', 'dccd_kd', 'dccd_kd_per_sample', 'dccd_kd_beta0.1',
         'dccd_kd_tau0.05', 'dccd_kd_tau0.5', 'dccd_gamma0.1', 'dccd_gamma0.3',
         'dccd_gamma3', 'dccd_dd_kl', 'dccd_strong_views',
