@@ -42,8 +42,8 @@ DCCD = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'  # default: L_cc, 1 view
 # Two views, beta 1: the config of every L_dd run (and of the former
 # default, dccd_cc_2views).
 DCCD_DD = 'configs/dccd/dccd-dd_r18w16_r18w4_mnist.py'
-NO_DD = {D + 'dd_loss': None}
 D = 'model.distiller.'
+NO_DD = {D + 'dd_loss': None}
 KD_LOSS = dict(type='KLDivergence', tau=4, loss_weight=1.0)
 
 

@@ -32,7 +32,8 @@ from mmrazor_dccd.utils import load_config  # noqa: E402
 
 CONFIGS = dict(
     kd='configs/baselines/kd_logits_r18w16_r18w4_mnist.py',
-    dccd='configs/dccd/dccd_r18w16_r18w4_mnist.py')
+    # The full objective (L_cc + L_dd, two views): what docs/method.md times.
+    dccd='configs/dccd/dccd-dd_r18w16_r18w4_mnist.py')
 
 
 def build(name, images):
