@@ -21,9 +21,10 @@ def test_dccd_mnist_two_process_ddp(tmp_path):
         # --standalone: torchrun picks a free port itself.
         sys.executable, '-m', 'torch.distributed.run', '--standalone',
         '--nproc_per_node=2', 'tools/train.py',
-        'configs/dccd/dccd_r18w16_r18w4_mnist.py', '--launcher', 'pytorch',
+        # The two-view config (L_cc + L_dd): both terms under DDP.
+        'configs/dccd/dccd-dd_r18w16_r18w4_mnist.py', '--launcher', 'pytorch',
         '--work-dir', work_dir, '--cfg-options', 'model.teacher_ckpt=None',
-        # L_dd is off by default; a partial override turns it on.
+        # A partial override of its L_dd.
         'model.distiller.dd_loss.loss_weight=1.0',
         'train_dataloader.dataset.num_per_class=2',
         'train_dataloader.batch_size=4', 'train_cfg.max_iters=2',
