@@ -223,7 +223,8 @@ def settings(args) -> dict:
                  batch=16, study_pairs=['a'], study_methods=['dccd_dd_only'])
     else:
         s = dict(iters=400, teacher_iters=1500,
-                 seeds=dict(a=[0, 1, 2, 3, 4], b=[0, 1, 2], c=[0, 1, 2]),
+                 seeds=dict(a=[0, 1, 2, 3, 4], b=[0, 1, 2, 3, 4],
+                            c=[0, 1, 2, 3, 4]),
                  num_per_class=None, val_images=None, test_images=None,
                  batch=64, study_pairs=['a', 'b'],
                  study_methods=['dccd_dd_only', 'dccd'])
