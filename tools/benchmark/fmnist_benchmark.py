@@ -471,15 +471,15 @@ def safety_report(work_dir, select, pairs=('a', 'b')):
     lines = ['| L_cc setting | ' + ' | '.join(
         f'{PAIRS[p]["title"]}: val diff vs student' for p in pairs) +
         ' | worst pair |', '|---' * (len(pairs) + 2) + '|']
+    grids = {pair: safety_grid(pair) for pair in pairs}
     worst = {}
     for name in names:
         cells, means = [], []
         for pair in pairs:
             # `last` on a pair whose last map is the matched one is the
             # plain setting.
-            key = name if name in safety_grid(pair) else \
-                name.replace('_last', '')
-            method = safety_grid(pair)[key][0]
+            key = name if name in grids[pair] else name.replace('_last', '')
+            method = grids[pair][key][0]
             diffs = [val[(pair, method, key, sd)] -
                      val[(pair, 'student', 'default', sd)]
                      for sd in map(str, SAFETY_SEEDS)
