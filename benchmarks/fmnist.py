@@ -10,15 +10,17 @@ Fashion-MNIST, three teacher-student pairs, on CPU.
 
 Protocol (docs/benchmark.md): 5,000 class-balanced training images are held
 out as the validation split. Every method gets the same number of settings
-(its grid), each trained once on pair (a), seed 0, and scored on
-validation; the best one is used for every pair and seed of the final
-stage, which alone reads the test set. Every finished run is appended to a
-CSV at once and skipped on a rerun, so the benchmark resumes.
+(its grid, :mod:`benchmarks.fmnist_grids`), each trained once on pair (a),
+seed 0, and scored on validation; the best one is used for every pair and
+seed of the final stage, which alone reads the test set. Every finished run
+is appended to a results store at once and skipped on a rerun, so the
+benchmark resumes.
 """
 import argparse
 import json
 import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 
@@ -26,194 +28,20 @@ import torch
 from tqdm import tqdm
 
 import mmrazor_dccd  # noqa: F401
-from mmrazor_dccd.benchmark import (ResultsStore, cached_teacher, set_options,
-                                    train_and_evaluate)
-from mmrazor_dccd.benchmark import report
 from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.results import mean_std
+from . import report
+from .fmnist_grids import (BASELINES, METHODS, MODELS, OURS, PAIRS, RENAMED,
+                           SAFETY_SEEDS, STUDY, TEACHER, safety_grid)
+from .results_store import ResultsStore, WorkDirLock
+from .run_spec import RunSpec, apply_run_spec
+from .runs import REPO, set_options, train_and_evaluate
+from .teacher import cached_teacher
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-C = 'configs/'
-TEACHER = C + 'fmnist/resnet18-cifar-w16_fmnist-teacher.py'
-MODELS = C + '_base_/models/fmnist_models.py'
 D = 'model.distiller.'
-
-# Teacher ResNet-18-CIFAR width 16 (layer4: 128 x 4 x 4) for every pair.
-PAIRS = {
-    'a': dict(title='(a) R18-w16 -> R18-w4', student='fmnist_r18w4',
-              alone=C + 'fmnist/resnet18-cifar-w4_fmnist-student.py',
-              layer='backbone.layer4', channels=32, pooled=32),
-    # MobileNetV2's last 4x4 map is layer3's (16 channels).
-    'b': dict(title='(b) R18-w16 -> MobileNetV2-0.35', student='fmnist_mbv2',
-              alone=C + 'fmnist/mobilenetv2-w0.35_fmnist-student.py',
-              layer='backbone.layer3', channels=16, pooled=256,
-              last=dict(layer='backbone.conv2', channels=256)),
-    'c': dict(title='(c) R18-w16 -> R18-w8', student='fmnist_r18w8',
-              alone=C + 'fmnist/resnet18-cifar-w8_fmnist-student.py',
-              layer='backbone.layer4', channels=64, pooled=64),
-}
-
-
-CROP = dict(type='RandomCrop', crop_size=28, padding=2)
-STRONG_CROP = dict(type='RandomResizedCrop', scale=28,
-                   crop_ratio_range=(0.6, 1.0))
-
-
-def views(num_views=2, crop=CROP):
-    """A train pipeline of ``num_views`` draws of crop + horizontal flip."""
-    return [
-        dict(type='MultiView', num_views=num_views, transforms=[[
-            crop, dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-        ]]),
-        dict(type='PackInputs'),
-    ]
-
-
-def dd(weight=1.0, **kwargs):
-    return {D + 'dd_loss': dict(type='DynamicDifferenceLoss',
-                                loss_weight=weight, **kwargs)}
-
-
-def cc(weight=1.0):
-    return {D + 'cc_loss': dict(type='ChannelContrastiveLoss', tau=0.1,
-                                mode='batch', loss_weight=weight)}
-
-
-NO_CC, NO_DD = {D + 'cc_loss': None}, {D + 'dd_loss': None}
-DCCD = C + 'dccd/dccd_r18w16_r18w4_fmnist.py'  # the default: L_cc, 1 view
-DCCD_DD = C + 'dccd/dccd-dd_r18w16_r18w4_fmnist.py'  # L_cc + L_dd, 2 views
-# The L_dd form of the dccd / dccd_dd_only grids, chosen by --stage study
-# (docs/benchmark.md): raw logit differences, mse, and weights below 1 (the
-# smallest study weight, 0.1, was the best form in all three study groups).
-DD_FORM = dict(response='logits', distance='mse')
-DD_GAMMAS = (0.03, 0.1, 0.3)
-
-# method -> (family, config, grid of (setting, options)); every grid has 3
-# settings (student alone: its one schedule, shared by every method).
-METHODS = {
-    'student': ('alone', None, [('default', {})]),
-    'kd': ('logits', C + 'baselines/kd_r18w16_r18w4_fmnist.py', [
-        (f'tau{t}', {D + 'distill_losses.loss_kl.tau': t}) for t in (1, 4, 8)
-    ]),
-    'dkd': ('logits', C + 'baselines/dkd_r18w16_r18w4_fmnist.py', [
-        (f'beta{b}', {D + 'distill_losses.loss_dkd.beta': b})
-        for b in (0.5, 2, 8)
-    ]),
-    'dist': ('logits', C + 'baselines/dist_r18w16_r18w4_fmnist.py', [
-        (f'w{w}_tau{t}', {D + 'distill_losses.loss_dist.loss_weight': w,
-                          D + 'distill_losses.loss_dist.tau': t})
-        for w, t in ((1, 1), (2, 1), (2, 4))
-    ]),
-    'crd': ('crd', C + 'baselines/crd_r18w16_r18w4_fmnist.py', [
-        (f'w{w}', {D + 'distill_losses.loss_crd.loss_weight': w})
-        for w in (0.2, 0.8, 3.2)
-    ]),
-    'cwd': ('feature', C + 'baselines/cwd_r18w16_r18w4_fmnist.py', [
-        (f'w{w}', {D + 'distill_losses.loss_cwd.loss_weight': w})
-        for w in (1, 3, 10)
-    ]),
-    'dccd': ('dccd', DCCD_DD, [
-        (f'beta1_gamma{g}', dict(cc(1.0), **dd(g, **DD_FORM)))
-        for g in DD_GAMMAS
-    ]),
-    # The default: L_cc on one view of 64 images (--stage safety).
-    'dccd_cc_only': ('dccd', DCCD, [
-        (f'beta{b}_1view', dict(cc(b), **NO_DD)) for b in (0.3, 1, 3)
-    ]),
-    # L_cc on two views of 32 images (the default before --stage safety).
-    'dccd_cc_2views': ('dccd', DCCD_DD, [
-        (f'beta{b}', dict(cc(b), **NO_DD)) for b in (0.3, 1, 3)
-    ]),
-    'dccd_dd_only': ('dccd', DCCD_DD, [
-        (f'gamma{g}', dict(NO_CC, **dd(g, **DD_FORM))) for g in DD_GAMMAS
-    ]),
-}
-BASELINES = ('student', 'kd', 'dkd', 'dist', 'crd', 'cwd')
-# Paired differences are reported for the default (L_cc only) and for the
-# full method (L_cc + L_dd).
-OURS = ('dccd_cc_only', 'dccd')
-
-# The L_dd study (validation only): which difference, on what, from which
-# views, helps the student? CE + L_dd alone isolates the term; the same
-# forms with L_cc show whether it adds to the channel term.
-STUDY_FORMS = {
-    'logits_mse_g1': dd(1.0),  # the MNIST-era default
-    'logits_mse_g0.1': dd(0.1),
-    'probs_t4_g1': dd(1.0, response='probs', tau=4.0),
-    'probs_t1_g1': dd(1.0, response='probs', tau=1.0),
-    'zscore_g1': dd(1.0, response='zscore'),
-    'logits_cosine_g1': dd(1.0, distance='cosine'),
-    'features_zscore_g1': dict(dd(1.0, response='zscore'),
-                               **{D + 'dd_source': 'features'}),
-    'probs_t4_g1_strong_views': dict(
-        dd(1.0, response='probs', tau=4.0),
-        **{'train_dataloader.dataset.pipeline': views(crop=STRONG_CROP)}),
-    'probs_t4_g1_3views': dict(
-        dd(1.0, response='probs', tau=4.0),
-        **{'model.num_views': 3,
-           'train_dataloader.dataset.pipeline': views(3)}),
-}
-STUDY = {('dccd_dd_only', form): dict(NO_CC, **opts)
-         for form, opts in STUDY_FORMS.items()}
-STUDY.update({('dccd', form): dict(cc(1.0), **opts)
-              for form, opts in STUDY_FORMS.items()})
-
-# The safe-default study (validation only, seeds 0-2, pairs (a) and (b)):
-# which L_cc setting never leaves a student below the student alone? The
-# rule, fixed before the runs: the setting whose *smaller* mean paired
-# validation difference vs the student alone (over the two pairs) is the
-# largest. `last`: the student's last feature map (MobileNetV2's conv2,
-# 256 x 1 x 1) against the teacher's layer4 average-pooled to 1 x 1, instead
-# of the mid-network layer3 that matches the teacher's 4 x 4 size; on pair
-# (a) the last map is layer4 already, so `last` there is the plain setting.
-WARMUP_HOOKS = [dict(type='mmrazor.CPUDeterminismHook'),
-                dict(type='mmrazor.DistillLossWarmupHook', warmup=200)]
-POOL_TEACHER = dict(type='TorchFunctionalConnector',
-                    function_name='adaptive_avg_pool2d',
-                    func_args=dict(output_size=1))
-SAFETY_SEEDS = (0, 1, 2)
-
-
-def last_layer(pair) -> dict:
-    """Options that distil the student's last feature map of ``pair``."""
-    last = PAIRS[pair].get('last')
-    if last is None:
-        return {}
-    return {D + 'feature_layers': {last['layer']: 'backbone.layer4'},
-            D + 'student_channels': last['channels'],
-            D + 'teacher_connector': POOL_TEACHER}
-
-
-def safety_grid(pair) -> dict:
-    """setting -> (method, options): two-view settings run as
-    ``dccd_cc_2views`` (the L_dd config, L_dd off), one-view settings as
-    ``dccd_cc_only`` (the default config)."""
-    two = 'dccd_cc_2views'
-    grid = {f'beta{b}': (two, dict(cc(b), **NO_DD)) for b in (0.1, 0.3, 1)}
-    grid['beta1_warmup200'] = (two, dict(cc(1.0), **NO_DD,
-                                         custom_hooks=WARMUP_HOOKS))
-    if last_layer(pair):
-        for b in (0.3, 1):
-            grid[f'beta{b}_last'] = (two, dict(cc(b), **NO_DD,
-                                               **last_layer(pair)))
-    # Added after the six above were measured: below beta 1 every setting
-    # fell under the student alone, because two views of 32 images see half
-    # the distinct images of the baselines' 64 per step. L_cc needs no
-    # second view (only L_dd differences views), so one view of 64 images.
-    # (First run with a MultiView(num_views=1) pipeline; the plain pipeline
-    # of the default config gave the identical validation score.)
-    # beta 3 joined when the --stage select grid (0.3, 1, 3) preferred it
-    # on pair (a), seed 0.
-    for b in (0.3, 1, 3):
-        grid[f'beta{b}_1view'] = ('dccd_cc_only', dict(cc(b), **NO_DD))
-    if last_layer(pair):
-        grid['beta1_last_1view'] = ('dccd_cc_only', dict(
-            cc(1.0), **NO_DD, **last_layer(pair)))
-    return grid
-
-
 SELECT_FIELDS = ['pair', 'method', 'setting', 'seed', 'val_top1', 'seconds']
 FINAL_FIELDS = ['pair', 'method', 'seed', 'val_top1', 'test_top1', 'seconds']
+NUMERIC = ['seed', 'val_top1', 'test_top1', 'seconds']
+NAMES_MARKER = '.method_names_v2'
 
 
 def settings(args) -> dict:
@@ -227,7 +55,7 @@ def settings(args) -> dict:
                             c=[0, 1, 2, 3, 4]),
                  num_per_class=None, val_images=None, test_images=None,
                  batch=64, study_pairs=['a', 'b'],
-                 study_methods=['dccd_dd_only', 'dccd'])
+                 study_methods=['dccd_dd_only', 'dccd_cc_dd'])
         s['study_methods_b'] = ['dccd_dd_only']  # the CPU budget
     if args.iters:
         s['iters'] = args.iters
@@ -238,30 +66,12 @@ def settings(args) -> dict:
     return s
 
 
-def base_cfg(config, s, iters, seed, work_dir):
-    """A config on the benchmark's data and schedule (no validation during
-    training: the splits are scored once, after it)."""
-    cfg = load_config(osp.join(REPO, config))
-    views = cfg.model.get('num_views', 1) if \
-        cfg.model.get('type') == 'DCCDDistill' else 1
-    dataset = 'train_dataloader.dataset'
-    if cfg.train_dataloader.dataset.type.endswith('CRDDataset'):
-        dataset += '.dataset'
-    set_options(cfg, {
-        f'{dataset}.num_per_class': s['num_per_class'],
-        'train_dataloader.batch_size': s['batch'] // views,
-        'train_cfg.max_iters': iters,
-        'train_cfg.val_interval': iters + 1,
-        'param_scheduler.T_max': iters,
-        'default_hooks.checkpoint.interval': iters,
-        'default_hooks.logger.interval': max(iters // 4, 1),
-        'val_dataloader.dataset.indices': s['val_images'],
-        'test_dataloader.dataset.indices': s['test_images'],
-        'randomness.seed': seed,
-        'log_level': 'WARNING',
-    })
-    cfg.work_dir = work_dir
-    return cfg
+def run_spec(s, iters, seed) -> RunSpec:
+    """The benchmark's budget (no validation during training: the splits
+    are scored once, after it)."""
+    return RunSpec(iters=iters, batch=s['batch'], seed=seed,
+                   num_per_class=s['num_per_class'],
+                   val_images=s['val_images'], test_images=s['test_images'])
 
 
 def pair_options(family, pair) -> dict:
@@ -283,7 +93,7 @@ def pair_options(family, pair) -> dict:
     return opts
 
 
-def run_spec(stage, pair, method, setting, seed, options):
+def make_run(stage, pair, method, setting, seed, options):
     family, config, _ = METHODS[method]
     if family == 'alone':
         config = PAIRS[pair]['alone']
@@ -296,7 +106,7 @@ def chosen_settings(select: ResultsStore) -> dict:
     """Per method, the grid setting with the best validation top-1 on pair
     (a), seed 0 (ties: the first in grid order)."""
     scores = {(r['method'], r['setting']): float(r['val_top1'])
-              for r in select.rows() if r['pair'] == 'a'}
+              for r in select.rows() if r['pair'] == 'a' and r['seed'] == '0'}
     chosen = {}
     for method, (_, _, grid) in METHODS.items():
         scored = [(scores[(method, name)], -i, name)
@@ -310,47 +120,61 @@ def chosen_settings(select: ResultsStore) -> dict:
 
 
 def stores(work_dir):
-    """The validation runs (selection and study) and the final runs."""
+    """The validation runs (selection and studies) and the final runs."""
     return (ResultsStore(osp.join(work_dir, 'selection.csv'), SELECT_FIELDS,
-                         ['pair', 'method', 'setting', 'seed']),
+                         ['pair', 'method', 'setting', 'seed'], NUMERIC),
             ResultsStore(osp.join(work_dir, 'fmnist_benchmark.csv'),
-                         FINAL_FIELDS, ['pair', 'method', 'seed']))
+                         FINAL_FIELDS, ['pair', 'method', 'seed'], NUMERIC))
+
+
+def migrate_names(work_dir) -> None:
+    """Rename the methods of rows written before the renaming (once)."""
+    marker = osp.join(work_dir, NAMES_MARKER)
+    if osp.isfile(marker):
+        return
+    changed = sum(store.rename('method', RENAMED)
+                  for store in stores(work_dir))
+    if changed:
+        print(f'Renamed the methods of {changed} earlier rows in {work_dir} '
+              f'({RENAMED}).', flush=True)
+    with open(marker, 'w') as f:
+        f.write(json.dumps(RENAMED) + '\n')
+
+
+def _todo(runs, store, key):
+    done = store.done()
+    return [r for r in runs if tuple(str(r[k]) for k in key) not in done]
 
 
 def plan(args, s, work_dir):
     """The runs still to do for the requested stage, in order."""
     select, final = stores(work_dir)
     methods = args.methods or list(METHODS)
+    select_key = ('pair', 'method', 'setting', 'seed')
     runs = []
     if args.stage == 'select':
         for method in methods:
             for name, opts in METHODS[method][2]:
-                runs.append(run_spec('select', 'a', method, name, 0, opts))
-        done = select.done()
-        runs = [r for r in runs if (r['pair'], r['method'], r['setting'],
-                                    str(r['seed'])) not in done]
+                runs.append(make_run('select', 'a', method, name, 0, opts))
+        runs = _todo(runs, select, select_key)
     elif args.stage == 'study':
         for pair in args.pairs or s['study_pairs']:
             study = s.get(f'study_methods_{pair}', s['study_methods'])
             for (method, form), opts in STUDY.items():
                 if method in methods and method in study:
-                    runs.append(run_spec('select', pair, method, form, 0,
+                    runs.append(make_run('select', pair, method, form, 0,
                                          opts))
-        done = select.done()
-        runs = [r for r in runs if (r['pair'], r['method'], r['setting'],
-                                    str(r['seed'])) not in done]
+        runs = _todo(runs, select, select_key)
     elif args.stage == 'safety':
         for pair in args.pairs or ['a', 'b']:
             seeds = s['seeds'][pair] if args.quick else SAFETY_SEEDS
             for seed in seeds:
-                runs.append(run_spec('select', pair, 'student', 'default',
+                runs.append(make_run('select', pair, 'student', 'default',
                                      seed, {}))
                 for name, (method, opts) in safety_grid(pair).items():
-                    runs.append(run_spec('select', pair, method, name, seed,
+                    runs.append(make_run('select', pair, method, name, seed,
                                          opts))
-        done = select.done()
-        runs = [r for r in runs if (r['pair'], r['method'], r['setting'],
-                                    str(r['seed'])) not in done]
+        runs = _todo(runs, select, select_key)
     elif args.stage == 'final':
         chosen = chosen_settings(select)
         missing = [m for m in methods if m not in chosen]
@@ -366,17 +190,16 @@ def plan(args, s, work_dir):
                     continue
                 for method in methods:
                     grid = dict(METHODS[method][2])
-                    runs.append(run_spec('final', pair, method,
+                    runs.append(make_run('final', pair, method,
                                          chosen[method], s['seeds'][pair][i],
                                          grid[chosen[method]]))
-        done = final.done()
-        runs = [r for r in runs
-                if (r['pair'], r['method'], str(r['seed'])) not in done]
+        runs = _todo(runs, final, ('pair', 'method', 'seed'))
     return runs, select, final
 
 
 def get_teacher(s, work_dir):
-    cfg = base_cfg(TEACHER, s, s['teacher_iters'], 0,
+    cfg = load_config(osp.join(REPO, TEACHER))
+    apply_run_spec(cfg, run_spec(s, s['teacher_iters'], 0),
                    osp.join(work_dir, 'teacher'))
     # The teacher of docs/results ships with them (2.8 MB): a resumed run on
     # another machine distils from the same weights.
@@ -385,16 +208,20 @@ def get_teacher(s, work_dir):
                                            'teachers'))
 
 
-def execute(run, s, work_dir, teacher_ckpt, select, final):
-    cfg = base_cfg(run['config'], s, s['iters'], run['seed'],
-                   osp.join(work_dir, run['stage'], run['pair'],
-                            f"{run['method']}-{run['setting']}",
-                            f"seed{run['seed']}"))
+def build_run_cfg(run, s, work_dir, teacher_ckpt):
+    """The resolved config of one run."""
+    cfg = load_config(osp.join(REPO, run['config']))
     if 'teacher' in cfg.model:
         cfg.model.teacher_ckpt = teacher_ckpt
     set_options(cfg, run['options'])
-    if cfg.model.get('type') == 'DCCDDistill':
-        cfg.train_dataloader.batch_size = s['batch'] // cfg.model.num_views
+    return apply_run_spec(
+        cfg, run_spec(s, s['iters'], run['seed']),
+        osp.join(work_dir, run['stage'], run['pair'],
+                 f"{run['method']}-{run['setting']}", f"seed{run['seed']}"))
+
+
+def execute(run, s, work_dir, teacher_ckpt, select, final):
+    cfg = build_run_cfg(run, s, work_dir, teacher_ckpt)
     splits = ('val', ) if run['stage'] == 'select' else ('val', 'test')
     desc = f"{run['pair']} {run['method']} {run['setting']} s{run['seed']}"
     metrics, seconds = train_and_evaluate(cfg, splits, desc=desc)
@@ -404,6 +231,7 @@ def execute(run, s, work_dir, teacher_ckpt, select, final):
     if run['stage'] == 'select':
         select.append(row)
     else:
+        row.pop('setting')
         final.append(dict(row, test_top1=f"{metrics['test']:.2f}"))
     tqdm.write(f"{desc}: val {metrics['val']:.2f}" +
                (f", test {metrics['test']:.2f}" if 'test' in metrics else '')
@@ -430,7 +258,7 @@ def write_report(work_dir, final, update_docs):
             if seeds else []
         pair_rows = [r for r in pair_rows
                      if r['method'] == 'teacher' or r['seed'] in complete]
-        table = report.pair_table(pair_rows, BASELINES, OURS)
+        table = report.pair_table(pair_rows, OURS)
         tables[p['title']] = table
         best = report.best_baseline(table, BASELINES)
         parts.append(report.markdown(table, f"{p['title']} (best baseline: "
@@ -450,7 +278,6 @@ def write_report(work_dir, final, update_docs):
                      'Fashion-MNIST: accuracy vs training cost')
     print(open(md).read())
     if update_docs:
-        import shutil
         out = osp.join(REPO, 'docs', 'results')
         for src, dst in (('fmnist_benchmark.csv', 'fmnist_benchmark.csv'),
                          ('selection.csv', 'fmnist_selection.csv'),
@@ -488,7 +315,7 @@ def safety_report(work_dir, select, pairs=('a', 'b')):
             if not diffs:
                 cells.append('-')
                 continue
-            mean, std = mean_std(diffs)
+            mean, std = report.mean_std(diffs)
             means.append(mean)
             cells.append(f'{mean:+.2f} +- {std:.2f} (n={len(diffs)})')
         if len(means) == len(pairs):
@@ -504,13 +331,12 @@ def safety_report(work_dir, select, pairs=('a', 'b')):
         choice = max(worst, key=lambda n: (worst[n], -names.index(n)))
         text += (f'\n\nRule (largest worst-pair mean difference): '
                  f'**{choice}** ({worst[choice]:+.2f}).\n')
-    with open(osp.join(work_dir, 'safety.md'), 'w') as f:
-        f.write(text)
+    report.write_markdown(osp.join(work_dir, 'safety.md'), [text])
     print(text)
     return worst
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--stage', default='all',
                         choices=['select', 'study', 'safety', 'final',
@@ -529,7 +355,7 @@ def parse_args():
     parser.add_argument('--update-docs', action='store_true',
                         help='copy the tables and plots to docs/results/')
     parser.add_argument('--queue', help=argparse.SUPPRESS)
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def run_stage(args, s, work_dir):
@@ -551,14 +377,17 @@ def run_stage(args, s, work_dir):
         queue = osp.join(work_dir, f'queue_{args.stage}.json')
         with open(queue, 'w') as f:
             json.dump(runs, f)
-        env = dict(os.environ, OMP_NUM_THREADS='1')
-        base = [sys.executable, osp.abspath(__file__), '--stage', args.stage,
-                '--work-dir', work_dir] + (['--quick'] if args.quick else [])
+        env = dict(os.environ, OMP_NUM_THREADS='1',
+                   PYTHONPATH=os.pathsep.join(
+                       filter(None, [REPO, os.environ.get('PYTHONPATH')])))
+        base = [sys.executable, '-m', 'benchmarks.fmnist', '--stage',
+                args.stage, '--work-dir', work_dir
+                ] + (['--quick'] if args.quick else [])
         for key in ('iters', 'teacher_iters'):
             if getattr(args, key):
                 base += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
         procs = [subprocess.Popen(base + ['--queue', f'{queue}:{i}:{args.jobs}'],
-                                  env=env) for i in range(args.jobs)]
+                                  env=env, cwd=REPO) for i in range(args.jobs)]
         if any(p.wait() for p in procs):
             raise SystemExit('A benchmark worker failed; see above. Rerun to '
                              'resume: finished runs are kept.')
@@ -567,32 +396,38 @@ def run_stage(args, s, work_dir):
         execute(run, s, work_dir, ckpt, select, final)
 
 
-def main():
-    args = parse_args()
+def run_worker(args, s, work_dir):
+    """A worker of ``--jobs N``: its share of the queued runs."""
+    path, index, jobs = args.queue.rsplit(':', 2)
+    with open(path) as f:
+        runs = json.load(f)[int(index)::int(jobs)]
+    select, final = stores(work_dir)
+    ckpt, _ = get_teacher(s, work_dir)
+    for run in tqdm(runs, desc=f'worker {index}', position=0):
+        execute(run, s, work_dir, ckpt, select, final)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     s = settings(args)
     work_dir = osp.abspath(args.work_dir)
     os.makedirs(work_dir, exist_ok=True)
-    if args.queue:  # a worker of --jobs N
-        path, index, jobs = args.queue.rsplit(':', 2)
-        with open(path) as f:
-            runs = json.load(f)[int(index)::int(jobs)]
-        select, final = stores(work_dir)
-        ckpt, _ = get_teacher(s, work_dir)
-        for run in tqdm(runs, desc=f'worker {index}', position=0):
-            execute(run, s, work_dir, ckpt, select, final)
-        return
+    if args.queue:  # the parent holds the work dir's lock
+        return run_worker(args, s, work_dir)
     if 'OMP_NUM_THREADS' not in os.environ:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-    stages = ['study', 'select', 'safety', 'final'] \
-        if args.stage == 'all' else [args.stage]
-    for stage in stages:
-        if stage != 'report':
-            args.stage = stage
-            run_stage(args, s, work_dir)
-    select, final = stores(work_dir)
-    if args.stage in ('safety', 'final', 'report'):
-        safety_report(work_dir, select)
-    write_report(work_dir, final, args.update_docs)
+    with WorkDirLock(work_dir, 'Fashion-MNIST benchmark'):
+        migrate_names(work_dir)
+        stages = ['study', 'select', 'safety', 'final'] \
+            if args.stage == 'all' else [args.stage]
+        for stage in stages:
+            if stage != 'report':
+                args.stage = stage
+                run_stage(args, s, work_dir)
+        select, final = stores(work_dir)
+        if args.stage in ('safety', 'final', 'report'):
+            safety_report(work_dir, select)
+        write_report(work_dir, final, args.update_docs)
 
 
 if __name__ == '__main__':

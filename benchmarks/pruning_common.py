@@ -3,14 +3,11 @@
 import argparse
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import mmrazor_dccd  # noqa: F401
-import mmrazor_dccd.pruning  # noqa: F401
-from mmrazor_dccd.pruning.pipeline import Budget, Experiment
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmrazor_dccd.utils.fileio import atomic_write
+from .pruning_pipeline import Budget, Experiment
+from .runs import REPO
 # The MNIST experiment: width-16 ResNet_CIFAR-18, stage configs, L1 ratios.
 MNIST_EXPERIMENT = osp.join(REPO, 'configs', '_base_', 'pruning',
                             'r18w16_mnist_experiment.py')
@@ -77,15 +74,11 @@ def teacher(args) -> dict:
                         top1=info.get('test', info.get('top1')))
         return dict(checkpoint=args.teacher_ckpt)
     # The MNIST benchmark owns the teacher recipe (and its cache key).
-    cmd = [sys.executable, osp.join(REPO, 'tools', 'benchmark',
-                                    'mnist_benchmark.py'), '--teacher-only',
-           '--work-dir', osp.join(args.work_dir, 'bench')]
-    if args.quick:
-        cmd.append('--quick')
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    from . import mnist
+    s = mnist.settings(mnist.parse_args(['--quick'] if args.quick else []))
+    ckpt, info = mnist.get_teacher(s, osp.join(args.work_dir, 'bench'))
+    return dict(checkpoint=ckpt, top1=info['top1'])
 
 
 def dump(result: dict, path: str) -> None:
-    with open(path, 'w') as f:
-        json.dump(result, f, indent=2, default=str)
+    atomic_write(json.dumps(result, indent=2, default=str), path)

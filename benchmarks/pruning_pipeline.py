@@ -21,8 +21,10 @@ import torch
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from mmrazor_dccd.pruning import (count_resources, export_pruned,
+                                  pruned_structure)
 from mmrazor_dccd.utils import load_config
-from .export import count_resources, export_pruned, pruned_structure
+from .run_spec import RunSpec, apply_run_spec
 
 STAGES = ('l1', 'l1_dccd', 'groupfisher', 'groupfisher_dccd', 'finetune',
           'finetune_dccd')
@@ -130,26 +132,13 @@ def _set_teacher(cfg, teacher: Dict, experiment: Experiment) -> None:
 
 
 def _budget(cfg, budget: Budget, iters: int, work_dir: str) -> None:
-    views = cfg.model.get('num_views', 1)
-    cfg.merge_from_dict({
-        'train_dataloader.dataset.num_per_class': budget.num_per_class,
-        'train_dataloader.batch_size': budget.batch // views,
-        'train_cfg.max_iters': iters,
-        'train_cfg.val_interval': iters,
-        # No validation: fine-tuned models are tested once, at the end.
-        'train_cfg.val_begin': iters + 1,
-        'default_hooks.checkpoint.interval': iters,
-        'default_hooks.checkpoint.save_last': False,
-        'default_hooks.logger.interval': max(iters // 4, 1),
-        'val_dataloader.dataset.indices': budget.val_images,
-        'test_dataloader.dataset.indices': budget.test_images,
-        'randomness.seed': budget.seed,
-        'log_level': 'WARNING',
-    })
-    if cfg.param_scheduler.get('type') == 'CosineAnnealingLR':
-        cfg.param_scheduler.T_max = iters
-    cfg.work_dir = work_dir
-    cfg.experiment_name = f'{osp.basename(work_dir)}_{time.time_ns()}'
+    # No validation: fine-tuned models are tested once, at the end.
+    spec = RunSpec(iters=iters, batch=budget.batch, seed=budget.seed,
+                   num_per_class=budget.num_per_class,
+                   val_images=budget.val_images,
+                   test_images=budget.test_images, val_every=iters,
+                   val_begin=iters + 1, save_last=False)
+    apply_run_spec(cfg, spec, work_dir, name=osp.basename(work_dir))
 
 
 def _fresh(work_dir: str) -> None:

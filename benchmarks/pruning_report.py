@@ -15,16 +15,17 @@ Top-1: the 10k MNIST test set (--quick: 100 images).
 import argparse
 import copy
 import csv
+import io
 import os
 import os.path as osp
 import shutil
 import sys
 import time
 
-from common import REPO, add_common_args, budget, experiment, teacher
-
-from mmrazor_dccd.pruning.pipeline import cascade, finetune, prune
-from mmrazor_dccd.utils.results import mean_std
+from mmrazor_dccd.utils.fileio import atomic_write
+from .pruning_common import REPO, add_common_args, budget, experiment, teacher
+from .pruning_pipeline import cascade, finetune, prune
+from .report import mean_std
 
 FIELDS = [
     'method', 'pruning', 'distill_while_pruning', 'finetune', 'cascade',
@@ -162,10 +163,11 @@ def run_seed(t, b, e, w, ref, rows, save):
 
 
 def write_csv(path, fields, rows):
-    with open(path, 'w', newline='') as f:
-        writer = csv.DictWriter(f, fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(buf.getvalue(), path)
 
 
 def write_summary(rows, csv_path, png_path):
@@ -175,7 +177,7 @@ def write_summary(rows, csv_path, png_path):
     plot(summary, png_path)
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--update-docs', action='store_true')
     parser.add_argument('--seeds',
@@ -188,7 +190,7 @@ def main():
                         help='train nothing: rebuild pruning.csv and the '
                         'plot in --work-dir from a pruning_runs.csv')
     add_common_args(parser)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     w = args.work_dir
     os.makedirs(w, exist_ok=True)
     runs_path, csv_path, png_path = (osp.join(w, 'pruning_runs.csv'),
@@ -217,7 +219,7 @@ def run_report(args, w, runs_path, csv_path, png_path):
     b, e, t = budget(args), experiment(args), teacher(args)
     start = time.time()
     from mmrazor.registry import MODELS
-    from mmrazor_dccd.pruning.export import count_resources
+    from mmrazor_dccd.pruning import count_resources
     ref = count_resources(MODELS.build(copy.deepcopy(e.architecture)),
                           e.input_shape)
 
@@ -237,9 +239,9 @@ def run_report(args, w, runs_path, csv_path, png_path):
     total = time.time() - start
     print(f'Command: python tools/pruning/pruning_report.py '
           f"{' '.join(sys.argv[1:])}\nBudget: {b}\nTotal {total:.0f} s")
-    with open(osp.join(w, 'command.txt'), 'w') as f:
-        f.write(f"python tools/pruning/pruning_report.py "
-                f"{' '.join(sys.argv[1:])}\n{b}\ntotal_seconds={total:.0f}\n")
+    atomic_write(f"python tools/pruning/pruning_report.py "
+                 f"{' '.join(sys.argv[1:])}\n{b}\ntotal_seconds={total:.0f}\n",
+                 osp.join(w, 'command.txt'))
 
 
 if __name__ == '__main__':

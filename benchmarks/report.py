@@ -1,10 +1,95 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""Benchmark tables: mean +- sample std over seeds, paired per-seed
-differences, and PNG plots (accuracy with error bars; accuracy vs cost)."""
+"""The report module of every benchmark: mean +- sample std over seeds,
+paired per-seed differences, Markdown tables and PNG plots (accuracy with
+error bars, validation curves, accuracy vs cost)."""
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from ..utils.results import error_bars, mean_std
+import numpy as np
+
+from mmrazor_dccd.utils.fileio import atomic_write
+
+
+def mean_std(values: Sequence[float]) -> Tuple[float, float]:
+    """Mean and sample standard deviation (ddof=1; 0.0 for one value).
+
+    The one definition of "mean +- std" used by every table of the project.
+    """
+    values = np.asarray(list(values), dtype=float)
+    if values.size == 0:
+        raise ValueError('mean_std needs at least one value.')
+    std = float(values.std(ddof=1)) if values.size > 1 else 0.0
+    return float(values.mean()), std
+
+
+def summarize(rows: List[dict], metric: str = 'top1') -> Dict[str, dict]:
+    """Per method (in row order): mean, std, n and mean seconds."""
+    by_method = OrderedDict()
+    for row in rows:
+        by_method.setdefault(row['method'], []).append(row)
+    out = OrderedDict()
+    for method, items in by_method.items():
+        mean, std = mean_std([float(r[metric]) for r in items])
+        out[method] = dict(mean=mean, std=std, n=len(items),
+                           seconds=mean_std([float(r.get('seconds') or 0)
+                                             for r in items])[0])
+    return out
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def error_bars(ax, names, means, stds, margin: float = 2.0) -> None:
+    """Bars of mean top-1 with sample-std error bars, coloured by kind
+    (teacher/student grey, DCCD red, baselines blue)."""
+    colors = ['tab:gray' if m in ('teacher', 'student') else
+              'tab:red' if m.startswith('dccd') else 'tab:blue'
+              for m in names]
+    ax.bar(names, means, yerr=stds, capsize=3, color=colors)
+    low = min(m - s for m, s in zip(means, stds))
+    ax.set_ylim(max(0, low - margin), min(100, max(means) + 1))
+
+
+def plot_bars(summary: Dict[str, dict], path: str, title: str) -> None:
+    """One bar per method: mean with sample-std error bars."""
+    plt = _pyplot()
+    names = list(summary)
+    fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(names)), 4))
+    error_bars(ax, names, [summary[m]['mean'] for m in names],
+               [summary[m]['std'] for m in names])
+    ax.set_ylabel('top-1 (%)')
+    ax.set_title(title)
+    plt.setp(ax.get_xticklabels(), rotation=30, ha='right')
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_curves(curves: Dict[str, List[list]], path: str,
+                title: str = 'Validation curves (mean over seeds)') -> None:
+    """Validation top-1 against iteration, mean over each method's runs;
+    ``curves[method]`` is a list of ``[(iteration, top-1), ...]``."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for method, runs in curves.items():
+        runs = [r for r in runs if r]
+        if not runs:
+            continue
+        steps = [s for s, _ in runs[0]]
+        length = min(len(r) for r in runs)
+        acc = np.array([[a for _, a in r[:length]] for r in runs])
+        ax.plot(steps[:length], acc.mean(0), marker='o', label=method)
+    ax.set_xlabel('iteration')
+    ax.set_ylabel('validation top-1 (%)')
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def per_method(rows: List[dict], metric: str = 'test_top1') -> OrderedDict:
@@ -30,7 +115,6 @@ def paired_difference(a: Dict[int, float],
 
 
 def pair_table(rows: List[dict],
-               baselines: Sequence[str],
                ours: Sequence[str] = ('dccd', ),
                metric: str = 'test_top1') -> List[dict]:
     """One summary row per method: mean, std, n, seconds, and for each of
@@ -96,10 +180,7 @@ def headline(tables: Dict[str, List[dict]]) -> str:
 def plot_pairs(tables: Dict[str, List[dict]], path: str,
                title: str) -> None:
     """Bars with error bars (sample std), one panel per pair."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     fig, axes = plt.subplots(1, len(tables), squeeze=False,
                              figsize=(5.5 * len(tables), 4.2))
     for ax, (pair, table) in zip(axes[0], tables.items()):
@@ -117,10 +198,7 @@ def plot_pairs(tables: Dict[str, List[dict]], path: str,
 
 def plot_cost(tables: Dict[str, List[dict]], path: str, title: str) -> None:
     """Mean accuracy against mean training seconds per run."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for marker, (pair, table) in zip('osD^v', tables.items()):
         for t in table:
@@ -141,5 +219,5 @@ def plot_cost(tables: Dict[str, List[dict]], path: str, title: str) -> None:
 
 
 def write_markdown(path: str, parts: Sequence[str]) -> None:
-    with open(path, 'w') as f:
-        f.write('\n'.join(parts))
+    """Join ``parts`` with newlines into ``path`` (atomically)."""
+    atomic_write('\n'.join(parts), path)

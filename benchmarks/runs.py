@@ -15,6 +15,9 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner, TestLoop
 from tqdm import tqdm
 
+# The repository root: configs/ and docs/ are read from it.
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
 
 class ProgressHook(Hook):
     """A tqdm bar over the training iterations of one run."""

@@ -1,17 +1,17 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Teachers trained once per setting and cached (atomically)."""
 import hashlib
+import io
 import json
-import os
 import os.path as osp
-import shutil
 from typing import Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
 
-from ..utils.backbone_weights import load_state_dict_file
-from ..utils.paths import cache_dir
+from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
+from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.utils.paths import cache_dir
 from .runs import read_curve, train_and_evaluate
 
 # What determines a teacher's weights: its key is a hash of these.
@@ -52,21 +52,18 @@ def cached_teacher(cfg: Config,
     meta = ckpt[:-len('.pth')] + '.json'
     if not osp.isfile(ckpt) and shipped and osp.isfile(
             osp.join(shipped, osp.basename(ckpt))):
-        os.makedirs(folder, exist_ok=True)
-        for path in (ckpt, meta):
-            shutil.copy(osp.join(shipped, osp.basename(path)), path + '.tmp')
-            os.replace(path + '.tmp', path)
+        for path in (meta, ckpt):  # the weights last: they mark the entry
+            with open(osp.join(shipped, osp.basename(path)), 'rb') as f:
+                atomic_write(f.read(), path)
     if osp.isfile(ckpt) and osp.isfile(meta):
         with open(meta) as f:
             return ckpt, json.load(f)
     metrics, seconds = train_and_evaluate(cfg, splits, desc='teacher')
     last = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     state = load_state_dict_file(last)  # the project's safe loader path
-    os.makedirs(folder, exist_ok=True)
-    torch.save({'state_dict': state}, ckpt + '.tmp')
-    os.replace(ckpt + '.tmp', ckpt)  # never a half-written cache entry
     info = dict(metrics, seconds=seconds, curve=read_curve(cfg.work_dir))
-    with open(meta + '.tmp', 'w') as f:
-        json.dump(info, f)
-    os.replace(meta + '.tmp', meta)
+    atomic_write(json.dumps(info), meta)
+    blob = io.BytesIO()
+    torch.save({'state_dict': state}, blob)
+    atomic_write(blob.getvalue(), ckpt)  # never a half-written cache entry
     return ckpt, info

@@ -1,9 +1,11 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """DCCD (difference-based channel contrastive distillation) for MMRazor.
 
-Importing this package first makes MMRazor 1.0.0 importable on current
-PyTorch (see :mod:`mmrazor_dccd.compat`), then registers the DCCD losses,
-connectors, distiller, algorithm and data pieces in MMRazor's registries.
+Importing this package first applies the compatibility layer
+(:func:`mmrazor_dccd.compat.apply`: MMRazor 1.0.0 on current PyTorch,
+``mmcls`` served from MMPretrain, safe checkpoint loading), then registers
+the DCCD losses, connectors, distiller, algorithm and data pieces in
+MMRazor's registries.
 """
 from .utils.dependencies import check_mmcv
 

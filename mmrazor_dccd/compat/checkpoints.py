@@ -1,63 +1,47 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""Crash-safe checkpoint writing and a clear refusal of unsafe checkpoints.
+"""Safe checkpoint loading on torch >= 2.6 for MMEngine 0.10.7 checkpoints.
 
-* :class:`AtomicLocalBackend` writes a file to a temporary name, flushes it to
-  disk and renames it into place (``os.replace`` is atomic on POSIX and
-  Windows), so a process killed half-way through a save leaves the previous
-  file intact and never a truncated ``.pth``. MMEngine 0.10.7's
-  ``LocalBackend.put`` opens the target with ``'wb'`` and writes into it.
-* :func:`register_safe_loaders` wraps MMEngine's local and http checkpoint
-  loaders (every ``load_checkpoint``, ``load_from``, ``resume``,
-  ``init_cfg=Pretrained`` and teacher load goes through them): a checkpoint
-  that torch's safe loader (``weights_only=True``) refuses raises
-  :class:`UnsafeCheckpointError` naming the global and the fix, instead of
-  torch's long generic message. ``weights_only`` is never turned off.
+torch >= 2.6 loads checkpoints with ``weights_only=True``. MMEngine's and
+MMRazor's checkpoints legitimately contain a few non-tensor objects (the
+message hub's ``HistoryBuffer`` and the numpy arrays inside it). Exactly
+those are allow-listed with :func:`torch.serialization.add_safe_globals`, so
+``resume`` and ``load_from`` work while the safe loader stays on: a
+checkpoint carrying any other global is still refused. MMEngine also pickles
+``HistoryBuffer``'s statistics *functions* through ``getattr`` (a global the
+safe loader must not allow); they are class-level and re-registered when the
+code is imported, so ``HistoryBuffer`` is made to pickle its data only.
+
+MMEngine's local and http checkpoint loaders (every ``load_checkpoint``,
+``load_from``, ``resume``, ``init_cfg=Pretrained`` and teacher load goes
+through them) are wrapped so that a checkpoint that torch's safe loader
+refuses raises :class:`UnsafeCheckpointError` naming the global and the fix,
+instead of torch's long generic message. ``weights_only`` is never turned
+off.
 """
 import functools
-import os
-import os.path as osp
 import pickle
 import re
-from typing import Callable, Union
+from typing import Callable
 
-from mmengine.fileio import LocalBackend, register_backend
-from mmengine.runner.checkpoint import (CheckpointLoader, load_from_http,
-                                        load_from_local)
+import torch
 
 _UNSUPPORTED_GLOBAL = re.compile(r'Unsupported global: GLOBAL ([\w.]+)')
 
 
-def atomic_write(data: Union[bytes, str], path: str) -> None:
-    """Write ``data`` to ``path`` so that readers see all of it or none.
-
-    Args:
-        data (bytes | str): The content; ``str`` is written as UTF-8.
-        path (str): Target file; its directory is created if needed.
-    """
-    if isinstance(data, str):
-        data = data.encode('utf-8')
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.partial-{os.getpid()}'
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())  # the bytes are on disk before the rename
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+def safe_checkpoint_globals() -> list:
+    """Classes that MMEngine/MMRazor checkpoints legitimately pickle."""
+    import numpy as np
+    from mmengine.logging.history_buffer import HistoryBuffer
+    from numpy.core.multiarray import _reconstruct, scalar
+    dtypes = [type(np.dtype(t)) for t in (
+        'float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64',
+        'uint8', 'bool')]
+    return [HistoryBuffer, np.ndarray, np.dtype, _reconstruct, scalar
+            ] + dtypes
 
 
-@register_backend('atomic_local')
-class AtomicLocalBackend(LocalBackend):
-    """MMEngine's ``LocalBackend`` whose writes are atomic (temp + rename)."""
-
-    def put(self, obj: bytes, filepath) -> None:
-        atomic_write(obj, str(filepath))
-
-    def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
-        atomic_write(obj.encode(encoding), str(filepath))
+def _history_buffer_getstate(self) -> dict:
+    return {k: v for k, v in self.__dict__.items() if k != 'statistics_methods'}
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -102,9 +86,20 @@ def explain_refusal(loader: Callable) -> Callable:
 def register_safe_loaders() -> None:
     """Route MMEngine's local and http checkpoint loading through
     :func:`explain_refusal`; safe to call more than once."""
+    from mmengine.runner.checkpoint import (CheckpointLoader, load_from_http,
+                                            load_from_local)
     CheckpointLoader.register_scheme(
         prefixes='', loader=explain_refusal(load_from_local), force=True)
     CheckpointLoader.register_scheme(
         prefixes=('http://', 'https://'),
         loader=explain_refusal(load_from_http),
         force=True)
+
+
+def apply() -> None:
+    """Allow-list MMEngine's checkpoint classes, make ``HistoryBuffer``
+    pickle its data only, and explain refusals; idempotent."""
+    from mmengine.logging.history_buffer import HistoryBuffer
+    HistoryBuffer.__getstate__ = _history_buffer_getstate
+    torch.serialization.add_safe_globals(safe_checkpoint_globals())
+    register_safe_loaders()

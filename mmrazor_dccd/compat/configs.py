@@ -8,20 +8,16 @@ own folder or to MMRazor's repository root. :func:`load_config` ports such a
 config into a temporary copy (the installed file is left alone) so
 ``tools/train.py mmrazor::pruning/mmcls/group_fisher/...py`` works. The
 ``mmcls`` scope and modules themselves are served by
-:mod:`mmrazor_dccd.compat_mmcls`.
+:mod:`mmrazor_dccd.compat.mmcls`.
+
+Targets MMRazor 1.0.0's stock configs and MMEngine 0.10.7's config loader.
 """
 import os.path as osp
 import re
 import tempfile
 
 from mmengine.config import Config
-from mmengine.config.utils import MODULE2PACKAGE
 from mmengine.utils import get_installed_path
-
-# Let MMEngine resolve `_base_ = 'mmrazor_dccd::dccd/...py'` like
-# `mmpretrain::`: it looks in get_installed_path(pkg)/.mim/configs, which is
-# a symlink to configs/ in a checkout and a copy in an installed wheel.
-MODULE2PACKAGE.setdefault('mmrazor_dccd', 'mmrazor_dccd')
 
 # MMClassification 1.x names that MMPretrain renamed.
 _MMCLS_RENAMES = {
@@ -169,3 +165,14 @@ def load_config(path: str) -> Config:
     scope_mmcls_preprocessors(cfg._cfg_dict)
     drop_merged_preprocessor(cfg)
     return cfg
+
+
+def apply() -> None:
+    """Let MMEngine resolve ``_base_ = 'mmrazor_dccd::dccd/...py'`` like
+    ``mmpretrain::``; idempotent.
+
+    MMEngine looks in ``get_installed_path(pkg)/.mim/configs``, a symlink to
+    ``configs/`` in a checkout and a copy in an installed wheel.
+    """
+    from mmengine.config.utils import MODULE2PACKAGE
+    MODULE2PACKAGE.setdefault('mmrazor_dccd', 'mmrazor_dccd')

@@ -96,8 +96,15 @@ class MMClsAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname, path=None, target=None):
         if fullname != MMCLS and not fullname.startswith(MMCLS + '.'):
             return None
-        # origin stays None: MMEngine's `is_installed('mmcls')` is False.
-        return importlib.util.spec_from_loader(fullname, self, is_package=True)
+        # The top package's origin is MMPretrain's, so MMEngine's
+        # `get_installed_path('mmcls')` finds MMPretrain's `.mim/configs`
+        # (without it: "mmcls is a namespace package").
+        origin = None
+        if fullname == MMCLS:
+            target = importlib.util.find_spec(MMPRETRAIN)
+            origin = target.origin if target is not None else None
+        return importlib.util.spec_from_loader(fullname, self, origin=origin,
+                                               is_package=True)
 
     def create_module(self, spec):
         target_name = mmpretrain_module_name(spec.name)

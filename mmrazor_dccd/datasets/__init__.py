@@ -1,11 +1,10 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-from .data_preprocessor import MultiViewClsDataPreprocessor
 from .fashion_mnist import PackagedFashionMNIST, prepare_fashion_mnist
 from .mnist import PackagedMNIST, prepare_mnist
 from .transforms import PackCRDInputs
 
 __all__ = [
-    'MultiViewClsDataPreprocessor', 'PackagedMNIST', 'prepare_mnist',
+    'PackagedMNIST', 'prepare_mnist',
     'PackagedFashionMNIST', 'prepare_fashion_mnist',
     'PackCRDInputs'
 ]

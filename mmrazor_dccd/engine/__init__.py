@@ -1,18 +1,12 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""Training-engine reliability: crash-safe checkpoints, clear refusals of
-unsafe checkpoints, bitwise-reproducible CPU runs."""
-from .checkpoint_safety import (AtomicLocalBackend,
-                                UnsafeCheckpointError, atomic_write,
-                                register_safe_loaders)
-from .config_check import check_model_keys
+"""Training-engine pieces: crash-safe checkpoints, bitwise-reproducible CPU
+runs, a warm-up for distillation losses."""
+from ..utils.fileio import atomic_write
+from .atomic_backend import AtomicLocalBackend
 from .hooks import (AtomicCheckpointHook, CPUDeterminismHook,
                     DistillLossWarmupHook)
 
-register_safe_loaders()
-
 __all__ = [
     'AtomicCheckpointHook', 'AtomicLocalBackend', 'CPUDeterminismHook',
-    'DistillLossWarmupHook',
-    'UnsafeCheckpointError', 'atomic_write', 'check_model_keys',
-    'register_safe_loaders'
+    'DistillLossWarmupHook', 'atomic_write'
 ]

@@ -4,12 +4,11 @@ from .algorithms import GroupFisherDCCDDistill, ItePruneDCCDDistill
 from .export import (PrunedStaticModel, count_resources, export_pruned,
                      pruned_structure, to_static)
 from .hooks import FlopsTargetHook
-from .mutators import (KeepWeightsChannelMutator, MultiStepGroupFisherMutator,
-                       prepare_keeping_weights)
+from .mutators import KeepWeightsChannelMutator, MultiStepGroupFisherMutator
 
 __all__ = [
     'GroupFisherDCCDDistill', 'ItePruneDCCDDistill', 'PrunedStaticModel',
     'FlopsTargetHook', 'MultiStepGroupFisherMutator',
-    'KeepWeightsChannelMutator', 'prepare_keeping_weights', 'count_resources',
+    'KeepWeightsChannelMutator', 'count_resources',
     'export_pruned', 'pruned_structure', 'to_static'
 ]

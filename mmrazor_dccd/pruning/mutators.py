@@ -18,8 +18,8 @@ def weights_kept(model: nn.Module):
     model.load_state_dict(state, strict=True)
 
 
-def prepare_keeping_weights(mutator, model: nn.Module) -> None:
-    """``mutator.prepare_from_supernet(model)`` without losing weights.
+class KeepWeightsMixin:
+    """Make a channel mutator's ``prepare_from_supernet`` keep weights.
 
     MMRazor's dynamic ops are built by ``convert_from``, which copies a
     module's hyper-parameters but not its parameters or BN statistics:
@@ -31,12 +31,6 @@ def prepare_keeping_weights(mutator, model: nn.Module) -> None:
     from random weights. The state dict is taken before and loaded back
     strictly after (dynamic ops keep the static ops' names and shapes).
     """
-    with weights_kept(model):
-        mutator.prepare_from_supernet(model)
-
-
-class KeepWeightsMixin:
-    """Make a channel mutator's ``prepare_from_supernet`` keep weights."""
 
     def prepare_from_supernet(self, supernet: nn.Module) -> None:
         with weights_kept(supernet):
@@ -47,7 +41,7 @@ class KeepWeightsMixin:
 class KeepWeightsChannelMutator(KeepWeightsMixin, ChannelMutator):
     """MMRazor's ``ChannelMutator`` (e.g. with ``L1MutableChannelUnit``)
     that keeps the supernet's weights when it swaps in dynamic ops
-    (see :func:`prepare_keeping_weights`)."""
+    (see :class:`KeepWeightsMixin`)."""
 
 
 @MODELS.register_module()
@@ -55,7 +49,7 @@ class MultiStepGroupFisherMutator(KeepWeightsMixin, GroupFisherChannelMutator):
     """MMRazor's ``GroupFisherChannelMutator`` that masks the
     ``channels_per_step`` least important channels per pruning step, and
     keeps the supernet's weights when it swaps in its ops (see
-    :func:`prepare_keeping_weights`).
+    :class:`KeepWeightsMixin`).
 
     GroupFisher masks one channel per step; a ResNet-18 needs hundreds of
     steps to lose half its FLOPs. Already masked channels rank last

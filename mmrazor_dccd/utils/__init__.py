@@ -1,5 +1,5 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-from .config import load_config
+from ..compat.configs import load_config
 from .dependencies import check_mmcv, installed_mmcv_distributions
 
 __all__ = [

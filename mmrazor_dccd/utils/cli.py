@@ -16,7 +16,7 @@ from mmengine.device import (is_cuda_available, is_mlu_available,
                              is_musa_available, is_npu_available)
 from mmengine.logging import print_log
 
-from ..engine import check_model_keys
+from .config_check import check_model_keys
 
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:

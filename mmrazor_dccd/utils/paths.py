@@ -12,8 +12,3 @@ def cache_dir(*parts: str) -> str:
         'mmrazor_dccd')
     return osp.join(root, *parts)
 
-
-def package_configs_dir() -> str:
-    """The configs shipped inside the package (``mmrazor_dccd::...``)."""
-    return osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim',
-                    'configs')

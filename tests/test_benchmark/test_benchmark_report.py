@@ -2,9 +2,9 @@
 """Benchmark tables: sample std, paired per-seed differences, resumable CSV."""
 import pytest
 
-from mmrazor_dccd.benchmark import ResultsStore
-from mmrazor_dccd.benchmark import report
-from mmrazor_dccd.utils.results import mean_std
+from benchmarks.results_store import ResultsStore
+from benchmarks import report
+from benchmarks.report import mean_std
 
 
 def _rows(spec):

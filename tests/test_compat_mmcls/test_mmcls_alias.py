@@ -10,7 +10,7 @@ from mmengine.registry import DefaultScope
 
 import mmpretrain
 from mmrazor.registry import MODELS, TRANSFORMS
-from mmrazor_dccd import compat_mmcls
+from mmrazor_dccd.compat import mmcls as compat_mmcls
 
 
 def test_mmrazor_gets_mmpretrain_for_every_mmcls_import():
@@ -75,12 +75,26 @@ def test_get_model_with_mmcls_path():
     assert type(model) is mmpretrain.models.ImageClassifier
 
 
-def test_apply_is_idempotent_and_not_installed():
-    from mmengine.utils import is_installed
+def test_apply_is_idempotent_and_no_distribution_is_claimed():
+    import importlib.metadata as metadata
     assert compat_mmcls.apply() is compat_mmcls.apply()
     assert sum(isinstance(f, compat_mmcls.MMClsAliasFinder)
                for f in sys.meta_path) == 1
-    assert not is_installed('mmcls')  # nothing claims a real install
+    with pytest.raises(metadata.PackageNotFoundError):
+        metadata.version('mmcls')  # nothing claims a real install
+
+
+def test_mmengine_installed_path_of_mmcls_is_mmpretrains():
+    """MMEngine's ``get_installed_path('mmcls')`` (MMRazor's test library,
+    ``pkg::`` config loading) finds MMPretrain's configs instead of failing
+    with "mmcls is a namespace package"."""
+    from mmengine.config import Config
+    from mmengine.utils import get_installed_path
+    root = get_installed_path('mmcls')
+    assert root == get_installed_path('mmpretrain')
+    cfg = Config.fromfile(
+        f'{root}/.mim/configs/resnet/resnet18_8xb16_cifar10.py')
+    assert cfg.model.backbone.type == 'ResNet_CIFAR'
 
 
 def test_real_mmcls_is_never_shadowed(tmp_path):
@@ -88,7 +102,7 @@ def test_real_mmcls_is_never_shadowed(tmp_path):
     (tmp_path / 'mmcls').mkdir()
     (tmp_path / 'mmcls' / '__init__.py').write_text('REAL = True\n')
     code = ('import mmrazor_dccd, mmcls, sys\n'
-            'from mmrazor_dccd import compat_mmcls as c\n'
+            'from mmrazor_dccd.compat import mmcls as c\n'
             'assert mmcls.REAL and c.apply() is None\n'
             'assert not any(isinstance(f, c.MMClsAliasFinder) '
             'for f in sys.meta_path)\nprint("ok")\n')

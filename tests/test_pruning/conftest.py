@@ -9,7 +9,7 @@ from mmengine.registry import DefaultScope
 
 import mmrazor_dccd.pruning  # noqa: F401  (registers the pruning pieces)
 from mmrazor.registry import DATASETS, MODELS
-from mmrazor_dccd.pruning.pipeline import Experiment
+from benchmarks.pruning_pipeline import Experiment
 
 EXPERIMENT = 'configs/_base_/pruning/r18w16_mnist_experiment.py'
 

@@ -9,7 +9,7 @@ from mmrazor.models.architectures.dynamic_ops import DynamicMixin
 from mmrazor.registry import MODELS
 from mmrazor_dccd.pruning import count_resources
 from mmrazor_dccd.pruning.export import conv_channels
-from mmrazor_dccd.pruning.pipeline import Budget, cascade, finetune, prune
+from benchmarks.pruning_pipeline import Budget, cascade, finetune, prune
 
 TINY = Budget(num_per_class=1,
               prune_iters=2,

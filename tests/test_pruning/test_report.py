@@ -1,22 +1,18 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """The pruning report's table and plot (the pipelines it runs are tested
 end to end in test_pipelines.py)."""
-import importlib
 import os.path as osp
 import sys
 
 import pytest
 
+from benchmarks import pruning_report
 from dccd_test_utils import REPO
 
 
 @pytest.fixture(scope='module')
 def report():
-    sys.path.insert(0, osp.join(REPO, 'tools', 'pruning'))
-    try:
-        yield importlib.import_module('pruning_report')
-    finally:
-        sys.path.remove(osp.join(REPO, 'tools', 'pruning'))
+    return pruning_report
 
 
 def _rows(report):

@@ -14,7 +14,7 @@ from mmrazor.registry import MODELS
 from reliability_fixtures import dccd_cfg, tiny_dccd_cfg  # noqa: F401
 from mmrazor_dccd.datasets import PackagedMNIST, prepare_mnist
 from mmrazor_dccd.datasets.mnist import default_mnist_root
-from mmrazor_dccd.engine import check_model_keys
+from mmrazor_dccd.utils.config_check import check_model_keys
 from mmrazor_dccd.utils.cli import apply_runner_args, enable_amp
 
 

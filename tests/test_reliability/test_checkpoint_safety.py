@@ -15,8 +15,8 @@ from mmengine.runner import Runner, load_checkpoint
 
 from mmrazor.registry import MODELS
 from reliability_fixtures import dccd_cfg, tiny_dccd_cfg  # noqa: F401
-from mmrazor_dccd.engine import (AtomicCheckpointHook, AtomicLocalBackend,
-                                 UnsafeCheckpointError)
+from mmrazor_dccd.compat import UnsafeCheckpointError
+from mmrazor_dccd.engine import AtomicCheckpointHook, AtomicLocalBackend
 
 
 def _refused(tmp_path):

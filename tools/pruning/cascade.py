@@ -12,9 +12,15 @@ each) and <work-dir>/result.json.
 import argparse
 import os.path as osp
 
-from common import add_common_args, budget, dump, experiment, teacher
+import sys
 
-from mmrazor_dccd.pruning.pipeline import cascade
+# benchmarks/ (the pruning experiment pipeline) sits beside the package.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+
+from benchmarks.pruning_common import (add_common_args, budget,  # noqa: E402
+                                       dump, experiment, teacher)
+from benchmarks.pruning_pipeline import cascade  # noqa: E402
 
 
 def main():

@@ -19,9 +19,15 @@ model), <work-dir>/finetune/ (the fine-tuned one, same format) and
 import argparse
 import os.path as osp
 
-from common import add_common_args, budget, dump, experiment, teacher
+import sys
 
-from mmrazor_dccd.pruning.pipeline import finetune, prune
+# benchmarks/ (the pruning experiment pipeline) sits beside the package.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+
+from benchmarks.pruning_common import (add_common_args, budget,  # noqa: E402
+                                       dump, experiment, teacher)
+from benchmarks.pruning_pipeline import finetune, prune  # noqa: E402
 
 
 def main():

@@ -29,11 +29,11 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     (validation, test) pass through unchanged.
 
     Args:
-        num_views (int): Views required per training image. Defaults to 2.
+        num_views (int): Views required per training image. Defaults to 1.
         **kwargs: Arguments of :class:`ClsDataPreprocessor`.
     """
 
-    def __init__(self, num_views: int = 2, **kwargs) -> None:
+    def __init__(self, num_views: int = 1, **kwargs) -> None:
         super().__init__(**kwargs)
         self.num_views = num_views
 
