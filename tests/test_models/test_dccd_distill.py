@@ -155,7 +155,8 @@ def test_distiller_terms_switch_off():
     assert d.distill_losses['loss_cc_0'].mode == 'batch'
     d = DCCDDistiller(feature_layers=['backbone.layer3', 'backbone.layer4'],
                       student_channels=[16, 32], teacher_channels=[16, 128],
-                      dd_loss=dict(type='DynamicDifferenceLoss'))
+                      dd_loss=dict(type='DynamicDifferenceLoss'),
+                      num_views=2)
     assert set(d.distill_losses) == {'loss_cc_0', 'loss_cc_1', 'loss_dd'}
     assert d.distill_losses['loss_dd'].loss_weight == 0.03
     assert list(d.connectors) == ['feat_1_connector']
@@ -193,7 +194,7 @@ def _distiller(**kwargs):
 
 
 def test_partial_loss_override_updates_the_default():
-    d = _distiller(feature_layers='backbone.layer4',
+    d = _distiller(feature_layers='backbone.layer4', num_views=2,
                    dd_loss=dict(loss_weight=0.1),
                    cc_loss=dict(mode='per_sample'))
     dd, cc = d.distill_losses['loss_dd'], d.distill_losses['loss_cc']
@@ -247,7 +248,7 @@ def test_teacher_connector_pools_the_teacher_for_a_1x1_student():
                 func_args=dict(output_size=1))
     d = _distiller(feature_layers={'backbone.conv2': 'backbone.layer4'},
                    student_channels=256, teacher_channels=128,
-                   teacher_connector=pool,
+                   teacher_connector=pool, num_views=2,
                    dd_loss=dict(loss_weight=0.1), dd_source='features')
     for loss in ('loss_cc', 'loss_dd'):
         mapping = d.loss_forward_mappings[loss]
@@ -281,3 +282,66 @@ def test_one_view_allows_cc_only_and_refuses_dd():
     with pytest.raises(ValueError, match='num_views >= 2'):
         _distiller(feature_layers='backbone.layer4', num_views=1,
                    dd_loss=dict(type='DynamicDifferenceLoss'))
+
+
+def test_minimal_config_trains_one_view_by_default(repo):
+    """Issue 18: no num_views anywhere gives the documented default, one
+    view with L_cc in batch mode, and one real training step works."""
+    from mmengine.optim import OptimWrapper
+    base = _load(repo, DEFAULT_CFG)
+    model = MODELS.build(dict(
+        type='DCCDDistill',
+        data_preprocessor=dict(type='MultiViewClsDataPreprocessor',
+                               num_classes=10, mean=[33.46], std=[78.87],
+                               to_rgb=False),
+        architecture=base.model.architecture,
+        teacher=base.model.teacher,
+        distiller=dict(type='DCCDDistiller',
+                       feature_layers='backbone.layer4',
+                       student_channels=32, teacher_channels=128)))
+    assert model.num_views == model.distiller.num_views == 1
+    assert model.data_preprocessor.num_views == 1
+    assert model.distiller.distill_losses['loss_cc'].mode == 'batch'
+    cfg = copy.deepcopy(base)
+    cfg.train_dataloader.dataset.num_per_class = 2
+    cfg.train_dataloader.batch_size = 4
+    data = _batch(cfg)  # the dataset's own one-view pipeline
+    model.train()
+    conv1 = model.student.backbone.conv1.weight
+    before = conv1.detach().clone()
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    log = model.train_step(data, optim)
+    assert {'student.loss', 'distill.loss_cc'} <= set(log)
+    assert all(torch.isfinite(v) for v in log.values())
+    assert not torch.equal(before, conv1.detach())
+
+
+def _views_of(cfg):
+    """num_views of the train pipeline's MultiView, 1 without one."""
+    pipeline = cfg.train_dataloader.dataset.get('pipeline', [])
+    views = [t['num_views'] for t in pipeline
+             if str(t.get('type', '')).endswith('MultiView')]
+    return views[0] if views else 1
+
+
+@pytest.mark.parametrize('path', [
+    'configs/dccd/dccd_r18w16_r18w4_mnist.py',
+    'configs/dccd/dccd-dd_r18w16_r18w4_mnist.py',
+    'configs/dccd/dccd_r18w16_r18w4_fmnist.py',
+    'configs/dccd/dccd-dd_r18w16_r18w4_fmnist.py',
+    'configs/dccd/dccd_r34_r18_8xb16_cifar100.py',
+    'configs/dccd/dccd_r50_r18_8xb16_cifar100.py',
+    'configs/dccd/dccd_r34_r18_8xb32_in1k.py',
+    'configs/dccd/dccd_r50_mbv2_8xb32_in1k.py',
+    'configs/pruning/dccd_finetune_pruned-r18w16_mnist.py',
+    'configs/pruning/group-fisher-dccd_r18w16_mnist.py',
+    'configs/pruning/l1-norm-dccd_r18w16_mnist.py',
+])
+def test_configs_state_num_views_as_their_pipeline(repo, path):
+    """Every DCCD config states num_views on the algorithm, equal to its
+    train pipeline's views: none relies on the class default."""
+    cfg = _load(repo, path)
+    assert 'num_views' in cfg.model, path
+    assert cfg.model.num_views == _views_of(cfg), path
+    dd_loss = cfg.model.distiller.get('dd_loss')
+    assert dd_loss is None or cfg.model.num_views >= 2, path

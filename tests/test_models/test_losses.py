@@ -1,5 +1,6 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """The DCCD losses: hand-computed values, properties, gradients, AMP."""
+import inspect
 import math
 
 import pytest
@@ -7,7 +8,9 @@ import torch
 import torch.nn as nn
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.models.losses import (channel_contrastive_loss,
+from mmrazor_dccd.models.losses import (ChannelContrastiveLoss,
+                                        DynamicDifferenceLoss,
+                                        channel_contrastive_loss,
                                         dynamic_difference_loss,
                                         view_differences)
 
@@ -24,20 +27,24 @@ def test_cc_per_sample_by_hand():
     tau = 0.5
     rows = [[0.6 / tau, 0.8 / tau], [0.0, 1.0 / tau]]
     expected = (_ce(rows[0], 0) + _ce(rows[1], 1)) / 2
-    assert channel_contrastive_loss(s, t, tau=tau).item() == pytest.approx(
-        expected, rel=1e-5)
+    got = channel_contrastive_loss(s, t, tau=tau, mode='per_sample')
+    assert got.item() == pytest.approx(expected, rel=1e-5)
     cols = [[rows[0][0], rows[1][0]], [rows[0][1], rows[1][1]]]
     expected_sym = 0.5 * (expected + (_ce(cols[0], 0) + _ce(cols[1], 1)) / 2)
-    got = channel_contrastive_loss(s, t, tau=tau, symmetric=True)
+    got = channel_contrastive_loss(s, t, tau=tau, mode='per_sample',
+                                   symmetric=True)
     assert got.item() == pytest.approx(expected_sym, rel=1e-5)
 
 
 def test_cc_per_sample_averages_over_samples():
     s = torch.randn(3, 4, 2, 2)
     t = torch.randn(3, 4, 2, 2)
-    per = [channel_contrastive_loss(s[i:i + 1], t[i:i + 1]) for i in range(3)]
-    assert channel_contrastive_loss(s, t).item() == pytest.approx(
-        sum(per).item() / 3, rel=1e-5)
+    per = [
+        channel_contrastive_loss(s[i:i + 1], t[i:i + 1], mode='per_sample')
+        for i in range(3)
+    ]
+    got = channel_contrastive_loss(s, t, mode='per_sample')
+    assert got.item() == pytest.approx(sum(per).item() / 3, rel=1e-5)
 
 
 def test_cc_batch_mode_by_hand_on_pooled_features():
@@ -52,11 +59,12 @@ def test_cc_batch_mode_by_hand_on_pooled_features():
 
 
 def test_cc_center_by_hand():
-    s = torch.tensor([[[[1., 3.]], [[2., 2.5]]]])  # centred: [-1,1], [-.25,.25]
+    s = torch.tensor([[[[1., 3.]], [[2., 2.5]]]])  # centred: [-1,1] [-.25,.25]
     t = torch.tensor([[[[0., 4.]], [[5., 1.]]]])  # centred: [-2,2], [2,-2]
     rows = [[1.0, -1.0], [1.0, -1.0]]  # cosine similarities, tau=1
     expected = (_ce(rows[0], 0) + _ce(rows[1], 1)) / 2
-    got = channel_contrastive_loss(s, t, tau=1.0, center=True)
+    got = channel_contrastive_loss(s, t, tau=1.0, mode='per_sample',
+                                   center=True)
     assert got.item() == pytest.approx(expected, rel=1e-5)
 
 
@@ -95,7 +103,8 @@ def test_cc_gradients_reach_student_and_connector_not_teacher():
 def test_losses_finite_with_large_low_precision_inputs(dtype):
     torch.manual_seed(0)
     big = (torch.randn(4, 8, 3, 3) * 1e4).to(dtype)
-    assert torch.isfinite(channel_contrastive_loss(big, big.flip(0)))
+    assert torch.isfinite(
+        channel_contrastive_loss(big, big.flip(0), mode='per_sample'))
     assert torch.isfinite(channel_contrastive_loss(big, big, mode='batch'))
     logits = (torch.randn(8, 10) * 1e4).to(dtype)
     for distance in ('mse', 'smooth_l1', 'kl'):
@@ -103,7 +112,8 @@ def test_losses_finite_with_large_low_precision_inputs(dtype):
                                         distance=distance)
         assert torch.isfinite(value), distance
     with torch.autocast('cpu', dtype=torch.bfloat16):
-        value = channel_contrastive_loss(big.float(), big.float())
+        value = channel_contrastive_loss(big.float(), big.float(),
+                                         mode='per_sample')
     assert value.dtype == torch.float32 and torch.isfinite(value)
 
 
@@ -149,10 +159,11 @@ def test_dd_zero_when_differences_match(distance):
 # ------------------------------------------------------------------ bad input
 def test_bad_inputs_name_the_fix():
     with pytest.raises(ValueError, match='connector'):
-        channel_contrastive_loss(torch.randn(2, 8, 4, 4), torch.randn(2, 16,
-                                                                     4, 4))
+        channel_contrastive_loss(
+            torch.randn(2, 8, 4, 4), torch.randn(2, 16, 4, 4))
     with pytest.raises(ValueError, match="mode='batch'|mode=\"batch\""):
-        channel_contrastive_loss(torch.randn(2, 8), torch.randn(2, 8))
+        channel_contrastive_loss(
+            torch.randn(2, 8), torch.randn(2, 8), mode='per_sample')
     with pytest.raises(ValueError, match='per_sample'):
         MODELS.build(dict(type='ChannelContrastiveLoss', mode='pixel'))
     with pytest.raises(ValueError, match='mse'):
@@ -163,7 +174,8 @@ def test_bad_inputs_name_the_fix():
         dynamic_difference_loss(torch.randn(5, 10), torch.randn(5, 10))
     # The hint names things that exist: build them.
     hint = str(e.value)
-    assert "type='MultiView'" in hint and 'MultiViewClsDataPreprocessor' in hint
+    assert "type='MultiView'" in hint
+    assert 'MultiViewClsDataPreprocessor' in hint
     from mmengine.registry import DefaultScope
     from mmpretrain.registry import TRANSFORMS
     with DefaultScope.overwrite_default_scope('mmpretrain'):  # configs' scope
@@ -236,3 +248,16 @@ def test_weighted_crd_loss_applies_its_weight():
     assert loss('CRDLoss', 0.25) == pytest.approx(stock.item())  # ignored
     assert loss('WeightedCRDLoss', 0.25).item() == pytest.approx(
         0.25 * stock.item(), rel=1e-6)
+
+
+def test_functional_defaults_are_the_modules():
+    """One home per default: the function and its module agree."""
+    for func, module in ((channel_contrastive_loss, ChannelContrastiveLoss),
+                         (dynamic_difference_loss, DynamicDifferenceLoss)):
+        fn = inspect.signature(func).parameters
+        mod = inspect.signature(module).parameters
+        shared = set(fn) & set(mod)
+        assert shared and all(fn[k].default == mod[k].default
+                              for k in shared), func.__name__
+    assert inspect.signature(channel_contrastive_loss).parameters[
+        'mode'].default == 'batch'

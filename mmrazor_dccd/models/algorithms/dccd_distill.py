@@ -46,7 +46,9 @@ class DCCDDistill(SingleTeacherDistill):
     preprocessor; a different value given there is a build-time error.
 
     Args:
-        num_views (int): Views per training image. Defaults to 2.
+        num_views (int): Views per training image. Defaults to 1 (``L_cc``
+            alone needs one view; ``L_dd`` needs 2 and a ``MultiView``
+            train pipeline).
         teacher_ckpt (str, optional): Teacher weights, loaded strictly with
             the safe loader. Defaults to None.
         teacher_ckpt_strict (bool): Refuse a checkpoint whose keys do not fit
@@ -57,7 +59,7 @@ class DCCDDistill(SingleTeacherDistill):
     """
 
     def __init__(self,
-                 num_views: int = 2,
+                 num_views: int = 1,
                  teacher_ckpt: Optional[str] = None,
                  teacher_ckpt_strict: bool = True,
                  check_finite: bool = True,

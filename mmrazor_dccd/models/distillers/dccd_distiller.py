@@ -1,10 +1,16 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """DCCD's wiring of MMRazor's ConfigurableDistiller from a few arguments."""
 import copy
-from typing import Dict, List, Optional, Sequence, Union
+import difflib
+from typing import Dict, List, NamedTuple, Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
 
 from mmrazor.models.distillers import ConfigurableDistiller
+from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 from mmrazor.registry import MODELS
+from ..losses import check_loss_weight
 
 LayerSpec = Union[str, Sequence[str], Dict[str, str]]
 DD_SOURCES = ('logits', 'features')
@@ -57,6 +63,34 @@ def _per_layer(value, num: int, name: str) -> List:
     return list(value)
 
 
+def _check_weights(losses: Dict[str, Optional[dict]]) -> None:
+    """Refuse bad ``loss_weight`` values before anything is built."""
+    for key, loss in losses.items():
+        if loss is not None and 'loss_weight' in loss:
+            check_loss_weight(loss['loss_weight'], f'{key}.loss_weight')
+
+
+class _FeatureSpec(NamedTuple):
+    """What the config says about one feature layer (checked when run)."""
+    index: Optional[int]  # position in feature_layers; None for one layer
+    student: str
+    teacher: str
+    student_channels: Optional[int]
+    teacher_channels: Optional[int]
+
+
+def _nearest(name: str, names: List[str], num: int = 5) -> str:
+    close = difflib.get_close_matches(name, names, n=num, cutoff=0.4)
+    # Nothing close: show the top-level modules to start from.
+    close = close or [n for n in names if n and '.' not in n][:num]
+    return ', '.join(repr(n) for n in close)
+
+
+def _channels(record) -> Optional[int]:
+    return record.size(1) if isinstance(record, torch.Tensor) and \
+        record.dim() >= 2 else None
+
+
 @MODELS.register_module()
 class DCCDDistiller(ConfigurableDistiller):
     """The DCCD distiller: ``beta * L_cc + gamma * L_dd (+ alpha * KD)``.
@@ -106,8 +140,9 @@ class DCCDDistiller(ConfigurableDistiller):
         dd_source (str): What ``dd_loss`` differences: ``'logits'`` (the
             ``logits_layer``) or ``'features'`` (the first feature layer,
             after its connector). Defaults to 'logits'.
-        num_views (int): Views per image, given to ``dd_loss``;
-            ``DCCDDistill`` passes its own. Defaults to 2.
+        num_views (int): Views per image, given to ``dd_loss`` (which
+            needs 2 or more); ``DCCDDistill`` passes its own. Defaults
+            to 1.
         **kwargs: Further :class:`ConfigurableDistiller` arguments. Extra
             recorders, connectors, losses and ``loss_forward_mappings`` are
             merged in; an entry given there under a generated name (e.g.
@@ -118,11 +153,17 @@ class DCCDDistiller(ConfigurableDistiller):
     ``dd_loss``, a default ``DynamicDifferenceLoss``): ``dd_loss=dict(
     loss_weight=0.1)`` is ``DynamicDifferenceLoss`` with weight 0.1.
 
+    Mistakes are named by their config key: a negative or non-finite
+    ``loss_weight`` at build time, a module name missing from the student
+    or teacher when the algorithm hooks them (with the nearest valid
+    names), and ``student_channels`` / ``teacher_channels`` against the
+    recorded features, at every step before a connector runs.
+
     Examples:
         >>> distiller = DCCDDistiller(
         ...     feature_layers='backbone.layer4',
         ...     student_channels=32, teacher_channels=128,
-        ...     dd_loss=dict(type='DynamicDifferenceLoss'))
+        ...     dd_loss=dict(type='DynamicDifferenceLoss'), num_views=2)
         >>> sorted(distiller.student_recorders.recorders)
         ['feat', 'logits']
         >>> list(distiller.connectors)
@@ -153,13 +194,21 @@ class DCCDDistiller(ConfigurableDistiller):
                  dd_loss: Optional[dict] = None,
                  kd_loss: Optional[dict] = None,
                  dd_source: str = 'logits',
-                 num_views: int = 2,
+                 num_views: int = 1,
                  **kwargs) -> None:
         if dd_source not in DD_SOURCES:
             raise ValueError(f'Unknown dd_source {dd_source!r}; use one of '
                              f'{DD_SOURCES}.')
         cc_loss = _with_default(cc_loss, LOSS_TEMPLATES['cc_loss'])
         dd_loss = _with_default(dd_loss, LOSS_TEMPLATES['dd_loss'])
+        _check_weights(dict(cc_loss=cc_loss, dd_loss=dd_loss,
+                            kd_loss=kd_loss))
+        _check_weights({f'distill_losses.{name}': loss for name, loss in
+                        kwargs.get('distill_losses', {}).items()})
+        # Config key of each generated recorder, named in source errors.
+        source_keys = {}
+        feature_specs = {}
+        dccd_losses = set()
         cfg = dict(
             student_recorders=dict(kwargs.pop('student_recorders', {})),
             teacher_recorders=dict(kwargs.pop('teacher_recorders', {})),
@@ -169,7 +218,8 @@ class DCCDDistiller(ConfigurableDistiller):
                 kwargs.pop('loss_forward_mappings', {})))
 
         # setdefault everywhere: what the user passed explicitly wins.
-        def record(name, student_src, teacher_src):
+        def record(name, student_src, teacher_src, key):
+            source_keys[name] = key
             cfg['student_recorders'].setdefault(
                 name, dict(type='ModuleOutputs', source=student_src))
             cfg['teacher_recorders'].setdefault(
@@ -177,6 +227,7 @@ class DCCDDistiller(ConfigurableDistiller):
 
         def add_loss(loss_name, loss_cfg, recorder, connector_name=None,
                      teacher_connector_name=None):
+            dccd_losses.add(loss_name)
             cfg['distill_losses'].setdefault(loss_name, loss_cfg)
             student = dict(from_student=True, recorder=recorder)
             if connector_name:
@@ -199,7 +250,10 @@ class DCCDDistiller(ConfigurableDistiller):
                                'teacher_channels')
             for i, (s_layer, t_layer) in enumerate(layers.items()):
                 suffix = '' if len(layers) == 1 else f'_{i}'
-                record(f'feat{suffix}', s_layer, t_layer)
+                record(f'feat{suffix}', s_layer, t_layer, 'feature_layers')
+                feature_specs[f'feat{suffix}'] = _FeatureSpec(
+                    None if len(layers) == 1 else i, s_layer, t_layer,
+                    s_chs[i], t_chs[i])
                 connector_name = None
                 if s_chs[i] is not None and t_chs[i] is not None \
                         and s_chs[i] != t_chs[i]:
@@ -225,7 +279,7 @@ class DCCDDistiller(ConfigurableDistiller):
                 or kd_loss is not None:
             s_logits, t_logits = ((logits_layer, logits_layer) if isinstance(
                 logits_layer, str) else tuple(logits_layer))
-            record('logits', s_logits, t_logits)
+            record('logits', s_logits, t_logits, 'logits_layer')
         if dd_loss is not None:
             if num_views < 2:
                 raise ValueError(
@@ -247,6 +301,9 @@ class DCCDDistiller(ConfigurableDistiller):
                              'feature_layers, dd_loss or kd_loss.')
         self.num_views = num_views
         super().__init__(**cfg, **kwargs)
+        self.source_keys = source_keys
+        self.feature_specs = feature_specs
+        self.dccd_losses = dccd_losses
         for name, module in self.connectors.items():
             if name.endswith('_teacher_connector') and any(
                     True for _ in module.parameters()):
@@ -257,3 +314,76 @@ class DCCDDistiller(ConfigurableDistiller):
                     'connector (TorchFunctionalConnector, e.g. '
                     "adaptive_avg_pool2d) and map the student with "
                     '`connector`.')
+
+    def prepare_from_student(self, model: nn.Module) -> None:
+        """Check the student's recorded module names, then hook them."""
+        self._check_sources(model, self.student_recorders, 'student')
+        super().prepare_from_student(model)
+
+    def prepare_from_teacher(self, model: nn.Module) -> None:
+        """Check the teacher's recorded module names, then hook them."""
+        self._check_sources(model, self.teacher_recorders, 'teacher')
+        super().prepare_from_teacher(model)
+
+    def _check_sources(self, model: nn.Module, recorders,
+                       who: str) -> None:
+        """Name the config key, the model and the nearest valid module
+        names (MMRazor only asserts '"x" is not in the model.')."""
+        names = [name for name, _ in model.named_modules()]
+        for rec_name, recorder in recorders.recorders.items():
+            if not isinstance(recorder, ModuleOutputsRecorder) or \
+                    recorder.source in names:
+                continue
+            key = self.source_keys.get(
+                rec_name, f'{who}_recorders.{rec_name}.source')
+            raise ValueError(
+                f'DCCDDistiller {key}: {recorder.source!r} is not a module '
+                f'of the {who} ({type(model).__name__}). Nearest module '
+                f'names in the {who}: {_nearest(recorder.source, names)}. '
+                f'Fix: set {key} to a name from the {who}\'s '
+                '`named_modules()`.')
+
+    def compute_distill_losses(self) -> Dict[str, torch.Tensor]:
+        """Check the recorded channels, then compute the losses."""
+        for rec_name, spec in self.feature_specs.items():
+            self._check_channels(rec_name, spec)
+        return super().compute_distill_losses()
+
+    def _check_channels(self, rec_name: str, spec: _FeatureSpec) -> None:
+        """Stop before a connector meets a feature of another width: name
+        the config key and the measured channel count."""
+        measured = {}
+        for who, recorders in (('student', self.student_recorders),
+                               ('teacher', self.teacher_recorders)):
+            recorder = recorders.get_recorder(rec_name)
+            if not recorder.data_buffer:
+                return
+            measured[who] = _channels(recorder.get_record_data())
+        if None in measured.values():
+            return
+        at = '' if spec.index is None else f'[{spec.index}]'
+        for who, layer, given in (
+                ('student', spec.student, spec.student_channels),
+                ('teacher', spec.teacher, spec.teacher_channels)):
+            if given is not None and given != measured[who]:
+                raise ValueError(
+                    f'DCCDDistiller {who}_channels{at} is {given}, but the '
+                    f'{who} layer {layer!r} outputs {measured[who]} '
+                    f'channels. Fix: set {who}_channels{at}='
+                    f'{measured[who]}.')
+        # A DCCD loss compares same-shaped features: some connector needed.
+        unconnected = any(
+            all('connector' not in arg for arg in mapping.values())
+            and any(arg.get('recorder') == rec_name
+                    for arg in mapping.values())
+            for name, mapping in self.loss_forward_mappings.items()
+            if name in self.dccd_losses)
+        if measured['student'] != measured['teacher'] and unconnected:
+            raise ValueError(
+                f"DCCDDistiller: the student layer {spec.student!r} outputs "
+                f"{measured['student']} channels, the teacher layer "
+                f"{spec.teacher!r} {measured['teacher']}, and no connector "
+                f"maps one to the other. Fix: set student_channels{at}="
+                f"{measured['student']} and teacher_channels{at}="
+                f"{measured['teacher']} (DCCDDistiller then adds a "
+                'connector).')

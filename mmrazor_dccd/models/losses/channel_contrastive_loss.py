@@ -4,6 +4,9 @@
 Paper: https://doi.org/10.1109/TNNLS.2023.3238337. The equations are not
 available offline; this is the reference design of ``docs/method.md``.
 """
+import math
+from numbers import Real
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -13,8 +16,31 @@ from mmrazor.registry import MODELS
 MODES = ('per_sample', 'batch')
 
 
+def check_loss_weight(value, key: str) -> float:
+    """Refuse a negative, non-finite or non-numeric loss weight.
+
+    Args:
+        value: The configured weight.
+        key (str): Where it was configured, named in the error, e.g.
+            ``'cc_loss.loss_weight'``.
+
+    Returns:
+        float: ``value``; zero is allowed and switches the term off.
+    """
+    fix = (f'Fix: set {key} to a finite number >= 0 (0 switches the term '
+           'off; or set the loss to None).')
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f'{key} must be a number, got {value!r} '
+                        f'({type(value).__name__}). {fix}')
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f'{key} is {value!r}: a loss weight must be finite '
+                         f'and >= 0 (a negative weight maximises the loss). '
+                         f'{fix}')
+    return value
+
+
 def channel_embeddings(feat: torch.Tensor,
-                       mode: str = 'per_sample',
+                       mode: str = 'batch',
                        center: bool = False,
                        eps: float = 1e-6) -> torch.Tensor:
     """Embed every channel as its L2-normalised activation map, in fp32.
@@ -24,7 +50,7 @@ def channel_embeddings(feat: torch.Tensor,
         mode (str): ``'per_sample'``: one embedding per (sample, channel),
             of length H*W, returned as (B, C, H*W). ``'batch'``: one per
             channel over the whole batch, of length B*H*W, returned as
-            (1, C, B*H*W). Defaults to 'per_sample'.
+            (1, C, B*H*W). Defaults to 'batch'.
         center (bool): Subtract each embedding's mean before normalising.
             Defaults to False.
         eps (float): Normalisation epsilon. Defaults to 1e-6.
@@ -55,7 +81,7 @@ def channel_embeddings(feat: torch.Tensor,
 def channel_contrastive_loss(feat_s: torch.Tensor,
                              feat_t: torch.Tensor,
                              tau: float = 0.1,
-                             mode: str = 'per_sample',
+                             mode: str = 'batch',
                              center: bool = False,
                              symmetric: bool = False) -> torch.Tensor:
     r"""InfoNCE over channels: each student channel must pick out its own
@@ -76,8 +102,8 @@ def channel_contrastive_loss(feat_s: torch.Tensor,
             shape by a connector.
         feat_t (Tensor): Teacher features; no gradient flows into them.
         tau (float): Temperature. Defaults to 0.1.
-        mode (str): ``'per_sample'`` or ``'batch'``. Defaults to
-            'per_sample'.
+        mode (str): ``'per_sample'`` or ``'batch'``. Defaults to 'batch',
+            like :class:`ChannelContrastiveLoss`.
         center (bool): Mean-centre embeddings. Defaults to False.
         symmetric (bool): Add the teacher-to-student term. Defaults to False.
     """
@@ -141,6 +167,7 @@ class ChannelContrastiveLoss(nn.Module):
                              f'use one of {MODES}.')
         if tau <= 0:
             raise ValueError(f'tau must be positive, got {tau}.')
+        check_loss_weight(loss_weight, 'ChannelContrastiveLoss.loss_weight')
         self.tau = tau
         self.mode = mode
         self.center = center

@@ -10,6 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmrazor.registry import MODELS
+from .channel_contrastive_loss import check_loss_weight
 
 RESPONSES = ('logits', 'probs', 'zscore')
 DISTANCES = ('mse', 'smooth_l1', 'cosine', 'kl')
@@ -175,6 +176,7 @@ class DynamicDifferenceLoss(nn.Module):
             raise ValueError(f'num_views must be >= 2, got {num_views}.')
         if tau <= 0:
             raise ValueError(f'tau must be positive, got {tau}.')
+        check_loss_weight(loss_weight, 'DynamicDifferenceLoss.loss_weight')
         self.num_views = num_views
         self.distance = distance
         self.tau = tau

@@ -4,6 +4,7 @@ import torch
 
 from mmrazor.models.losses import CRDLoss
 from mmrazor.registry import MODELS
+from .channel_contrastive_loss import check_loss_weight
 
 
 @MODELS.register_module()
@@ -17,8 +18,14 @@ class WeightedCRDLoss(CRDLoss):
     3.2 gave bit-identical runs). Use this class to tune CRD's weight.
 
     Args:
-        **kwargs: Arguments of MMRazor's ``CRDLoss``.
+        loss_weight (float): Weight of the loss; finite and >= 0.
+            Defaults to 1.0.
+        **kwargs: Further arguments of MMRazor's ``CRDLoss``.
     """
+
+    def __init__(self, loss_weight: float = 1.0, **kwargs) -> None:
+        check_loss_weight(loss_weight, 'WeightedCRDLoss.loss_weight')
+        super().__init__(loss_weight=loss_weight, **kwargs)
 
     def forward(self, s_feats: torch.Tensor, t_feats: torch.Tensor,
                 data_samples) -> torch.Tensor:
