@@ -8,6 +8,10 @@ result loads into the bare module, e.g. an MMDetection backbone through
 ``init_cfg=dict(type='Pretrained', checkpoint=...)``;
 :func:`check_state_dict` says exactly which keys do not fit.
 """
+import os
+import os.path as osp
+import tempfile
+import zipfile
 from collections import OrderedDict
 from typing import Dict, List, Optional
 
@@ -24,7 +28,14 @@ def load_state_dict_file(path: str) -> Dict[str, torch.Tensor]:
 
     Accepts full MMEngine checkpoints (``{'state_dict': ..., 'meta': ...}``)
     and bare state dicts.
+
+    Raises:
+        FileNotFoundError: ``path`` is not a file.
+        ValueError: ``path`` is not a ``torch.save`` file (a text file, a
+            truncated download); torch itself raises e.g. ``IndexError``.
     """
+    if '://' not in path:
+        _check_checkpoint_file(path)
     ckpt = CheckpointLoader.load_checkpoint(path, map_location='cpu')
     if isinstance(ckpt, dict) and isinstance(ckpt.get('state_dict'), dict):
         ckpt = ckpt['state_dict']
@@ -32,6 +43,69 @@ def load_state_dict_file(path: str) -> Dict[str, torch.Tensor]:
         raise TypeError(f'{path!r} holds a {type(ckpt).__name__}, not a state '
                         'dict or an MMEngine checkpoint.')
     return ckpt
+
+
+def _check_checkpoint_file(path: str) -> None:
+    """Refuse a missing file or one that ``torch.save`` did not write."""
+    fix = ('Fix: pass the .pth file that tools/train.py wrote (e.g. '
+           'work_dirs/<config>/iter_600.pth).')
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'Checkpoint {path!r} does not exist. {fix}')
+    with open(path, 'rb') as f:
+        head = f.read(2)
+    # torch.save writes a zip archive; before torch 1.6 a pickle (0x80).
+    if not (zipfile.is_zipfile(path) or head[:1] == b'\x80'):
+        raise ValueError(
+            f'{path!r} is not a PyTorch checkpoint (neither a torch.save zip '
+            'archive nor a pickle): another kind of file, or a truncated '
+            f'one. {fix}')
+
+
+def check_output_path(src: str, dst: str) -> None:
+    """Refuse an output that would overwrite the input or a folder.
+
+    Raises:
+        ValueError: ``dst`` is ``src`` (compared by real path) or a folder.
+    """
+    if osp.realpath(dst) == osp.realpath(src):
+        raise ValueError(
+            f'The output {dst!r} is the input checkpoint {src!r}: writing '
+            'it would destroy the distillation checkpoint. Fix: give another '
+            'output path, e.g. checkpoints/student_backbone.pth.')
+    if osp.isdir(dst):
+        raise ValueError(f'The output {dst!r} is a folder. Fix: give a file '
+                         'path, e.g. checkpoints/student_backbone.pth.')
+
+
+def save_atomic(obj, path: str) -> None:
+    """``torch.save`` so that ``path`` holds all of ``obj`` or is untouched.
+
+    Writes a temporary file next to ``path`` and renames it into place;
+    on failure the temporary file and any folder created for ``path`` are
+    removed.
+    """
+    parent = osp.dirname(osp.abspath(path))
+    created = []
+    folder = parent
+    while not osp.exists(folder):
+        created.append(folder)
+        folder = osp.dirname(folder)
+    os.makedirs(parent, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=osp.basename(path) + '.',
+                               suffix='.partial')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())  # on disk before the rename
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        for folder in created:  # innermost first; only if still empty
+            if osp.isdir(folder) and not os.listdir(folder):
+                os.rmdir(folder)
+        raise
 
 
 def _prefixes(keys: List[str], depth: int = 2) -> List[str]:
@@ -142,6 +216,8 @@ def convert_student_backbone(
 
     ``dst`` is ``{'state_dict': ..., 'meta': ...}`` with keys relative to the
     backbone, for ``init_cfg=dict(type='Pretrained', checkpoint=dst)``.
+    Everything is checked before ``dst`` is written, atomically; ``dst``
+    is never ``src``.
 
     Args:
         src (str): Distillation (or any MMEngine) checkpoint.
@@ -152,10 +228,11 @@ def convert_student_backbone(
             into it with ``strict=True`` before anything is written.
             Defaults to None.
     """
+    check_output_path(src, dst)
     weights = extract_state_dict(load_state_dict_file(src), prefix)
     if backbone is not None:
         load_backbone(backbone, weights, f'{prefix!r} of {src!r}')
-    torch.save(
+    save_atomic(
         dict(state_dict=weights, meta=dict(source=str(src), prefix=prefix)),
         dst)
     return weights

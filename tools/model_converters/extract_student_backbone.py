@@ -10,17 +10,18 @@ The output holds ``state_dict`` with keys relative to the backbone, for
 With ``--config`` the weights are first loaded with ``strict=True`` into the
 backbone that config builds (``model.backbone``, or
 ``model.architecture.backbone`` for a distillation config); any missing or
-unexpected key stops the conversion with the list of keys.
+unexpected key stops the conversion with the list of keys. The output is
+written atomically (nothing is left behind on failure) and never over the
+input.
 """
 import argparse
-import os
-import os.path as osp
 
 import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmengine.registry import init_default_scope
 
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.backbone_weights import (STUDENT_BACKBONE,
+                                                 check_output_path,
                                                  convert_student_backbone)
 
 
@@ -62,9 +63,8 @@ def build_backbone(config: str):
 
 def main():
     args = parse_args()
+    check_output_path(args.src, args.dst)  # before the slow backbone build
     backbone = build_backbone(args.config) if args.config else None
-    if osp.dirname(args.dst):
-        os.makedirs(osp.dirname(args.dst), exist_ok=True)
     weights = convert_student_backbone(args.src, args.dst, args.prefix,
                                        backbone)
     checked = f', loads strictly into {type(backbone).__name__}' \
