@@ -128,17 +128,21 @@ def stores(work_dir):
 
 
 def migrate_names(work_dir) -> None:
-    """Rename the methods of rows written before the renaming (once)."""
+    """Rename the methods of rows written before the renaming.
+
+    A store holding ``dccd_cc_only`` (a name only the old scheme had) is
+    migrated once; the marker file records it.
+    """
     marker = osp.join(work_dir, NAMES_MARKER)
     if osp.isfile(marker):
         return
-    changed = sum(store.rename('method', RENAMED)
-                  for store in stores(work_dir))
+    old = [store for store in stores(work_dir)
+           if any(r['method'] == 'dccd_cc_only' for r in store.rows())]
+    changed = sum(store.rename('method', RENAMED) for store in old)
     if changed:
         print(f'Renamed the methods of {changed} earlier rows in {work_dir} '
               f'({RENAMED}).', flush=True)
-    with open(marker, 'w') as f:
-        f.write(json.dumps(RENAMED) + '\n')
+    report.write_markdown(marker, [json.dumps(RENAMED), ''])
 
 
 def _todo(runs, store, key):
