@@ -33,8 +33,10 @@ model = dict(
             neck=dict(type='ModuleOutputs', source='neck.gap')),
         distill_losses=dict(
             # sample_n: train-set size (rows of CRD's two memory banks).
+            # WeightedCRDLoss applies loss_weight; MMRazor's CRDLoss ignores
+            # it, so MMRazor's CRD configs (0.8) ran at 1, as here.
             loss_crd=dict(
-                type='CRDLoss', loss_weight=0.8,
+                type='WeightedCRDLoss', loss_weight=1.0,
                 neg_num={{_base_.crd_neg_num}}, sample_n=50000)),
         connectors=dict(
             loss_crd_stu=dict(

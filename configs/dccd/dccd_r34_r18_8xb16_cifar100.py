@@ -10,7 +10,7 @@ _base_ = [
 #     configs/cifar100/resnet34-cifar_8xb16_cifar100.py`
 # (MMPretrain's model zoo has no CIFAR-100 ResNet-34).
 teacher_ckpt = 'work_dirs/resnet34-cifar_8xb16_cifar100/epoch_200.pth'
-num_views = 2
+num_views = 2  # set once: DCCDDistill passes it to the distiller/preprocessor
 alpha, beta, gamma = 1.0, 1.0, 1.0  # KD as in the KD baseline (tau 4, w 1)
 
 model = dict(
@@ -19,7 +19,6 @@ model = dict(
     num_views=num_views,
     data_preprocessor=dict(
         type='MultiViewClsDataPreprocessor',
-        num_views=num_views,
         num_classes=100,
         mean=[129.304, 124.070, 112.434],
         std=[68.170, 65.392, 70.418],
@@ -29,7 +28,6 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='DCCDDistiller',
-        num_views=num_views,
         feature_layers='backbone.layer4',  # 512 x 4 x 4 in both
         student_channels=512,
         teacher_channels=512,

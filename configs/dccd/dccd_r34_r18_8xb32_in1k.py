@@ -10,7 +10,7 @@ _base_ = [
 ]
 # MMPretrain's model-zoo ResNet-34 (73.62 top-1), fetched at build time.
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet34_8xb32_in1k_20210831-f257d4e6.pth'  # noqa: E501
-num_views = 2
+num_views = 2  # set once: DCCDDistill passes it to the distiller/preprocessor
 # KD as in the KD anchor (tau 1, weight 3), so DCCD adds L_cc + L_dd to it.
 alpha, beta, gamma = 3.0, 1.0, 1.0
 
@@ -20,7 +20,6 @@ model = dict(
     num_views=num_views,
     data_preprocessor=dict(
         type='MultiViewClsDataPreprocessor',
-        num_views=num_views,
         num_classes=1000,
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
@@ -34,7 +33,6 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='DCCDDistiller',
-        num_views=num_views,
         feature_layers='backbone.layer4',  # 512 x 7 x 7 in both
         student_channels=512,
         teacher_channels=512,

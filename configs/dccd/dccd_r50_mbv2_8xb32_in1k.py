@@ -9,7 +9,7 @@ _base_ = [
 ]
 # MMPretrain's model-zoo ResNet-50 (76.55 top-1), fetched at build time.
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet50_8xb32_in1k_20210831-ea4938fc.pth'  # noqa: E501
-num_views = 2
+num_views = 2  # set once: DCCDDistill passes it to the distiller/preprocessor
 alpha, beta, gamma = 3.0, 1.0, 1.0  # KD as in the KD anchor (tau 1, w 3)
 
 model = dict(
@@ -18,7 +18,6 @@ model = dict(
     num_views=num_views,
     data_preprocessor=dict(
         type='MultiViewClsDataPreprocessor',
-        num_views=num_views,
         num_classes=1000,
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
@@ -32,7 +31,6 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='DCCDDistiller',
-        num_views=num_views,
         # MobileNetV2's last 1x1 conv (1280 x 7 x 7) against ResNet-50's
         # layer4 (2048 x 7 x 7); a 1x1 conv + BN connector maps 1280 -> 2048.
         feature_layers=dict({'backbone.conv2': 'backbone.layer4'}),

@@ -8,7 +8,7 @@ _base_ = [
 ]
 # MMPretrain's model-zoo ResNet-50-CIFAR (79.90 top-1), fetched at build time.
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet50_b16x8_cifar100_20210528-67b58a1b.pth'  # noqa: E501
-num_views = 2
+num_views = 2  # set once: DCCDDistill passes it to the distiller/preprocessor
 alpha, beta, gamma = 1.0, 1.0, 1.0  # KD as in the KD baseline (tau 4, w 1)
 
 model = dict(
@@ -17,7 +17,6 @@ model = dict(
     num_views=num_views,
     data_preprocessor=dict(
         type='MultiViewClsDataPreprocessor',
-        num_views=num_views,
         num_classes=100,
         mean=[129.304, 124.070, 112.434],
         std=[68.170, 65.392, 70.418],
@@ -29,7 +28,6 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='DCCDDistiller',
-        num_views=num_views,
         feature_layers='backbone.layer4',  # 512 vs 2048 channels, 4 x 4
         student_channels=512,
         teacher_channels=2048,

@@ -1,8 +1,6 @@
 # Prune, then distill: DCCD from the unpruned MNIST teacher into an exported
 # pruned model (structure.json + pruned.pth in `pruned_dir`).
 _base_ = ['../dccd/dccd-dd_r18w16_r18w4_mnist.py']
-custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-                      allow_failed_imports=False)
 
 pruned_dir = 'work_dirs/pruning/l1-norm/prune'
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'

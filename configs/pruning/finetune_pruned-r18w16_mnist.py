@@ -6,8 +6,6 @@ _base_ = [
     '../_base_/datasets/mnist_bs64.py',
     '../_base_/schedules/mnist_cpu.py',
 ]
-custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-                      allow_failed_imports=False)
 pruned_dir = 'work_dirs/pruning/l1-norm/prune'
 
 # The unpruned architecture narrowed to structure.json, weights loaded

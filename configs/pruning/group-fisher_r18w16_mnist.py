@@ -9,8 +9,6 @@ _base_ = [
     '../_base_/datasets/mnist_bs64.py',
     '../_base_/schedules/mnist_cpu.py',
 ]
-custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-                      allow_failed_imports=False)
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
 target_ratio = 0.25
 interval = 1

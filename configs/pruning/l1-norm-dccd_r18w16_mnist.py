@@ -7,8 +7,6 @@ _base_ = [
     './l1-norm_r18w16_mnist.py',
     '../_base_/pruning/dccd_mnist_parts.py',
 ]
-custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-                      allow_failed_imports=False)
 
 model = dict(_delete_=True,
              _scope_='mmrazor',

@@ -4,6 +4,4 @@
 # DIR: a prune stage's export, or a fine-tune stage's (its pruned.pth is the
 # fine-tuned student, static, with plain keys).
 _base_ = ['./finetune_pruned-r18w16_mnist.py']
-custom_imports = dict(imports=['mmrazor_dccd', 'mmrazor_dccd.pruning'],
-                      allow_failed_imports=False)
 model = dict(checkpoint=None)
