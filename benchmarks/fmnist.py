@@ -390,8 +390,9 @@ def run_stage(args, s, work_dir):
         for key in ('iters', 'teacher_iters'):
             if getattr(args, key):
                 base += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
-        procs = [subprocess.Popen(base + ['--queue', f'{queue}:{i}:{args.jobs}'],
-                                  env=env, cwd=REPO) for i in range(args.jobs)]
+        procs = [subprocess.Popen(
+            base + ['--queue', f'{queue}:{i}:{args.jobs}'], env=env,
+            cwd=REPO) for i in range(args.jobs)]
         if any(p.wait() for p in procs):
             raise SystemExit('A benchmark worker failed; see above. Rerun to '
                              'resume: finished runs are kept.')

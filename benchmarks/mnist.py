@@ -31,7 +31,7 @@ import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.fileio import atomic_write
 from . import report
-from .mnist_grids import ABLATION, ALL, BASE, D, FULL, TEACHER
+from .mnist_grids import ABLATION, ALL, BASE, FULL, TEACHER, D
 from .results_store import ResultsStore, WorkDirLock
 from .run_spec import RunSpec, apply_run_spec, train_dataset_key
 from .runs import REPO, read_curve, set_options, train_and_evaluate

@@ -84,5 +84,3 @@ ABLATION = {
     })),
 }
 ALL = dict(BASE, **FULL, **ABLATION)
-
-

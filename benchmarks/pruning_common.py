@@ -8,6 +8,7 @@ import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils.fileio import atomic_write
 from .pruning_pipeline import Budget, Experiment
 from .runs import REPO
+
 # The MNIST experiment: width-16 ResNet_CIFAR-18, stage configs, L1 ratios.
 MNIST_EXPERIMENT = osp.join(REPO, 'configs', '_base_', 'pruning',
                             'r18w16_mnist_experiment.py')

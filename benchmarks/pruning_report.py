@@ -2,10 +2,12 @@
 """The pruning report on MNIST: FLOPs, parameters and top-1 of pruned
 width-16 ResNet_CIFAR-18 students, with/without DCCD, with/without cascade.
 
-    python tools/pruning/pruning_report.py --work-dir work_dirs/pruning_report \\
-        --seeds 0 1 2 --update-docs  # -> docs/results/pruning{,_runs}.csv + .png
+    # -> docs/results/pruning{,_runs}.csv + .png
+    python tools/pruning/pruning_report.py \\
+        --work-dir work_dirs/pruning_report --seeds 0 1 2 --update-docs
     # the table and plot again from recorded runs, without training:
-    python tools/pruning/pruning_report.py --work-dir work_dirs/pruning_table \\
+    python tools/pruning/pruning_report.py \\
+        --work-dir work_dirs/pruning_table \\
         --from-runs docs/results/pruning_runs.csv --update-docs
     ... --quick            # tiny data and schedule (smoke test)
 

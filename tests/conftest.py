@@ -1,8 +1,8 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 import pytest
+from dccd_test_utils import REPO
 
 import mmrazor_dccd  # noqa: F401  (compat layer before any MMRazor import)
-from dccd_test_utils import REPO
 
 
 @pytest.fixture(scope='session')

@@ -2,10 +2,10 @@
 """Evaluate a checkpoint with MMEngine's Runner."""
 import argparse
 
-import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmengine.runner import Runner
-from mmrazor.utils import register_all_modules
 
+import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
+from mmrazor.utils import register_all_modules
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.cli import (add_runner_args, apply_runner_args,
                                     parse_runner_args)

@@ -7,10 +7,11 @@ load) and ``mmrazor_dccd::`` references.
 """
 import argparse
 
-import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmengine.runner import Runner
-from mmrazor.utils import register_all_modules
 
+import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
+from mmrazor.utils import register_all_modules
+from mmrazor_dccd.engine.resume import resolve_resume
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.cli import (add_runner_args, apply_runner_args,
                                     enable_amp, parse_runner_args)
@@ -48,10 +49,11 @@ def merge_args(cfg, args):
                              '`auto_scale_lr = dict(base_batch_size=...)` in '
                              'the config.')
         cfg.auto_scale_lr.enable = True
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
+    if args.resume is not None:
+        # The work dir's own checkpoints, complete ones only (see
+        # mmrazor_dccd.engine.resume); None: nothing to resume, start fresh.
+        cfg.load_from = resolve_resume(cfg.work_dir, args.resume)
+        cfg.resume = cfg.load_from is not None
     return cfg
 
 

@@ -5,8 +5,10 @@ _base_ = ['../_base_/fmnist_distill.py']
 model = dict(
     distiller=dict(
         type='ConfigurableDistiller',
-        student_recorders=dict(fc=dict(type='ModuleOutputs', source='head.fc')),
-        teacher_recorders=dict(fc=dict(type='ModuleOutputs', source='head.fc')),
+        student_recorders=dict(
+            fc=dict(type='ModuleOutputs', source='head.fc')),
+        teacher_recorders=dict(
+            fc=dict(type='ModuleOutputs', source='head.fc')),
         distill_losses=dict(
             loss_dist=dict(
                 type='DISTLoss', inter_loss_weight=1.0,

@@ -40,7 +40,8 @@ model = dict(
                 # MMRazor's DKDLoss turns 'mean' into a SUM over the per-GPU
                 # batch (32x the DKD paper's per-sample mean here); use
                 # 'batchmean' (+ mmrazor.DistillLossWarmupHook) for the
-                # paper's loss, as configs/baselines/dkd_r18w16_r18w4_mnist.py does.
+                # paper's loss, as
+                # configs/baselines/dkd_r18w16_r18w4_mnist.py does.
                 reduction='mean')),
         loss_forward_mappings=dict(
             loss_dkd=dict(

@@ -64,5 +64,5 @@ def fit_linear_connector(feat_s: torch.Tensor, feat_t: torch.Tensor,
 
 def apply_linear_connector(feat_s: torch.Tensor, weight: torch.Tensor,
                            bias: torch.Tensor) -> torch.Tensor:
-    return torch.einsum('bchw,tc->bthw', feat_s, weight) + bias[:, None,
-                                                                  None]
+    return (torch.einsum('bchw,tc->bthw', feat_s, weight) +
+            bias[:, None, None])

@@ -20,7 +20,7 @@ installed version differs, naming the patch to re-check.
   ``mmpretrain::``; :func:`load_config` ports MMRazor's stock configs.
 """
 from . import checkpoints, configs, mmcls, torch_quantization
-from .checkpoints import UnsafeCheckpointError
+from .checkpoints import CorruptCheckpointError, UnsafeCheckpointError
 from .configs import load_config
 from .mmcls import MMClsNameError
 from .torch_quantization import QuantizationUnavailableError
@@ -35,6 +35,7 @@ TARGETS = {
 
 __all__ = [
     'apply', 'TARGETS', 'load_config', 'MMClsNameError',
+    'CorruptCheckpointError',
     'QuantizationUnavailableError', 'UnsafeCheckpointError'
 ]
 

@@ -15,13 +15,20 @@ MMEngine's local and http checkpoint loaders (every ``load_checkpoint``,
 ``load_from``, ``resume``, ``init_cfg=Pretrained`` and teacher load goes
 through them) are wrapped so that a checkpoint that torch's safe loader
 refuses raises :class:`UnsafeCheckpointError` naming the global and the fix,
-instead of torch's long generic message. ``weights_only`` is never turned
-off.
+instead of torch's long generic message (which suggests turning
+``weights_only`` off: this project never does), and a file that is not a
+complete checkpoint (truncated, empty, a text file) raises
+:class:`CorruptCheckpointError` naming the file and the newest complete
+checkpoint beside it. A checkpoint that loads but does not fit a model is
+left to the caller's "wrong architecture" error.
 """
 import functools
+import glob
+import os.path as osp
 import pickle
 import re
-from typing import Callable
+import zipfile
+from typing import Callable, Optional
 
 import torch
 
@@ -41,15 +48,96 @@ def safe_checkpoint_globals() -> list:
 
 
 def _history_buffer_getstate(self) -> dict:
-    return {k: v for k, v in self.__dict__.items() if k != 'statistics_methods'}
+    return {k: v for k, v in self.__dict__.items()
+            if k != 'statistics_methods'}
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint holds a pickled global that the safe loader refuses."""
 
 
-def unsafe_checkpoint_message(filename: str, global_name: str) -> str:
-    """The explanation and the fix for a refused checkpoint global."""
+class CorruptCheckpointError(OSError):
+    """A file that is not a complete PyTorch checkpoint."""
+
+
+def checkpoint_problem(path: str) -> Optional[str]:
+    """Why ``path`` is not a complete PyTorch checkpoint, without unpickling
+    it; None when its structure is sound (or it does not exist)."""
+    if not osp.isfile(path):
+        return None
+    if osp.getsize(path) == 0:
+        return 'the file is empty'
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                bad = archive.testzip()
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            return f'its zip archive is damaged ({exc})'
+        return None if bad is None else f'member {bad!r} is damaged'
+    with open(path, 'rb') as f:
+        head = f.read(2)
+    if head[:1] == b'\x80':  # a legacy (pre-1.6) pickle-based checkpoint
+        return None
+    if head == b'PK':
+        return 'its zip archive is truncated (no central directory)'
+    return 'it is neither a zip archive nor a pickle (not a checkpoint)'
+
+
+def newest_complete_checkpoint(folder: str,
+                               exclude: Optional[str] = None
+                               ) -> Optional[str]:
+    """The newest ``iter_N.pth`` / ``epoch_N.pth`` in ``folder`` whose
+    structure is sound (by N, then modification time)."""
+    def order(path):
+        digits = re.findall(r'\d+', osp.basename(path))
+        return (int(digits[-1]) if digits else -1, osp.getmtime(path))
+
+    found = glob.glob(osp.join(folder, 'iter_*.pth')) + glob.glob(
+        osp.join(folder, 'epoch_*.pth'))
+    for path in sorted(found, key=order, reverse=True):
+        if (exclude is None or osp.abspath(path) != osp.abspath(exclude)) \
+                and checkpoint_problem(path) is None:
+            return path
+    return None
+
+
+def corrupt_checkpoint_message(filename: str, problem: str) -> str:
+    """The explanation and the fix for a file that is not a checkpoint."""
+    msg = (f'{filename!r} is not a complete PyTorch checkpoint: {problem}. '
+           'It was cut short (a save or copy that did not finish, a full '
+           'disk) or is another kind of file. Point to a complete '
+           'checkpoint')
+    if osp.isfile(filename):
+        other = newest_complete_checkpoint(osp.dirname(osp.abspath(
+            filename)), exclude=filename)
+        if other:
+            msg += f' (the newest complete one beside it: {other!r})'
+    return msg + ', or re-create this one.'
+
+
+def _refusal_reason(message: str) -> str:
+    """The line of torch's refusal that says what was refused (never its
+    advice to turn ``weights_only`` off)."""
+    for line in message.splitlines():
+        line = line.replace('WeightsUnpickler error:', '').strip()
+        if line and 'weights_only' not in line and \
+                not line.startswith('Check the documentation'):
+            return line.rstrip('.')
+    return 'a construct the safe loader does not allow'
+
+
+def unsafe_checkpoint_message(filename: str,
+                              global_name: Optional[str],
+                              reason: str = '') -> str:
+    """The explanation and the fix for a checkpoint the safe loader
+    refuses (a pickled global, or another construct it does not allow)."""
+    if global_name is None:
+        return (
+            f'Checkpoint {filename!r} was refused by torch\'s safe loader '
+            f'(weights_only=True): {reason}. Unpickling it may run '
+            'arbitrary code. Re-save it with tensors and plain containers '
+            "only, e.g. `torch.save({'state_dict': model.state_dict()}, "
+            'path)`, from code you trust.')
     module, _, name = global_name.rpartition('.')
     return (
         f'Checkpoint {filename!r} contains the pickled global '
@@ -64,20 +152,36 @@ def unsafe_checkpoint_message(filename: str, global_name: str) -> str:
 
 
 def explain_refusal(loader: Callable) -> Callable:
-    """Wrap an MMEngine checkpoint loader to raise a clear refusal."""
+    """Wrap an MMEngine checkpoint loader: a refusal of the safe loader
+    raises :class:`UnsafeCheckpointError`, a file that is not a complete
+    checkpoint :class:`CorruptCheckpointError`; both name the file and the
+    fix."""
 
     @functools.wraps(loader)
     def load(filename, *args, **kwargs):
         try:
             return loader(filename, *args, **kwargs)
+        except (UnsafeCheckpointError, CorruptCheckpointError):
+            raise
         except pickle.UnpicklingError as exc:
-            match = _UNSUPPORTED_GLOBAL.search(str(exc))
-            if match is None or isinstance(exc, UnsafeCheckpointError):
+            message = str(exc)
+            match = _UNSUPPORTED_GLOBAL.search(message)
+            if match or 'Weights only load failed' in message:
+                err = UnsafeCheckpointError(unsafe_checkpoint_message(
+                    filename, match.group(1) if match else None,
+                    _refusal_reason(message)))
+                err.torch_message = message
+                raise err from None  # torch's advice would turn safety off
+            problem = checkpoint_problem(str(filename)) or message
+            raise CorruptCheckpointError(corrupt_checkpoint_message(
+                filename, problem)) from exc
+        except (RuntimeError, EOFError, IndexError, KeyError, ValueError,
+                zipfile.BadZipFile) as exc:
+            problem = checkpoint_problem(str(filename))
+            if problem is None:
                 raise
-            err = UnsafeCheckpointError(
-                unsafe_checkpoint_message(filename, match.group(1)))
-            err.torch_message = str(exc)
-        raise err from None  # torch's message repeats the advice at length
+            raise CorruptCheckpointError(corrupt_checkpoint_message(
+                filename, problem)) from exc
 
     load.__wrapped_loader__ = loader
     return load

@@ -41,7 +41,8 @@ NAME_RENAMES = {
 }
 MODULE_RENAMES = {
     'mmcls.structures.cls_data_sample': 'mmpretrain.structures.data_sample',
-    'mmcls.visualization.cls_visualizer': 'mmpretrain.visualization.visualizer',
+    'mmcls.visualization.cls_visualizer':
+    'mmpretrain.visualization.visualizer',
 }
 
 

@@ -17,7 +17,6 @@ import types
 
 import torch
 
-
 _QUANT_PKG = 'mmrazor.structures.quantization'
 # Names importable from the real ``mmrazor.structures.quantization``.
 _QUANT_NAMES = (
@@ -35,7 +34,8 @@ class QuantizationUnavailableError(RuntimeError):
 def _quantization_message(name: str) -> str:
     return (f'MMRazor quantization (`{name}`) is unavailable: MMRazor 1.0.0 '
             'builds its quantization backend configs from torch.ao internals '
-            f'of torch 1.13 that no longer exist in torch {torch.__version__}. '
+            'of torch 1.13 that no longer exist in torch '
+            f'{torch.__version__}. '
             'mmrazor_dccd disables that package so that distillation and '
             'pruning import. To quantize, use MMRazor 1.0.0 in an environment '
             'with torch==1.13.*.')

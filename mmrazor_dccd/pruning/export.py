@@ -26,6 +26,7 @@ from mmrazor.registry import MODELS, TASK_UTILS
 from mmrazor.structures.subnet.fix_subnet import (export_fix_subnet,
                                                   load_fix_subnet)
 
+
 def channel_analyzer(demo_input: Sequence[int]) -> dict:
     """MMRazor's ``ChannelAnalyzer`` config for a model's real input shape.
 

@@ -19,8 +19,8 @@ def register_all_modules(init_default_scope: bool = False) -> None:
             ``mmpretrain``. Defaults to False.
     """
     import mmpretrain.utils
-    import mmrazor.utils
 
+    import mmrazor.utils
     import mmrazor_dccd  # noqa: F401
     mmrazor.utils.register_all_modules(False)
     mmpretrain.utils.register_all_modules(init_default_scope)

@@ -31,7 +31,8 @@ def check_mmcv(require_ops: bool = False) -> None:
             which MMDetection needs. Defaults to False.
     """
     found = installed_mmcv_distributions()
-    fix = (f'Fix: `pip uninstall -y mmcv mmcv-lite mmcv-full && {INSTALL_MMCV}`'
+    fix = ('Fix: `pip uninstall -y mmcv mmcv-lite mmcv-full && '
+           f'{INSTALL_MMCV}`'
            ' (from the mmrazor-dccd checkout; see README "Manual install").')
     if not found:
         raise ImportError(f'mmcv is not installed. {fix}')

@@ -11,4 +11,3 @@ def cache_dir(*parts: str) -> str:
         os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
         'mmrazor_dccd')
     return osp.join(root, *parts)
-

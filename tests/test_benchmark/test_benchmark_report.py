@@ -1,11 +1,11 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Benchmark tables: sample std, paired per-seed differences, resumable CSV."""
-import pytest
-
 import os
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from benchmarks import report
 from benchmarks.report import mean_std

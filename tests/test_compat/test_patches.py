@@ -66,11 +66,11 @@ def test_import_chain():
 
 
 def test_registries_complete():
+    import importlib
+
     import mmrazor.datasets  # noqa: F401
     import mmrazor.engine  # noqa: F401
     import mmrazor.models  # noqa: F401
-    import importlib
-
     from mmrazor import registry
     expected = _decorated_registrations()
     assert len(expected) > 100

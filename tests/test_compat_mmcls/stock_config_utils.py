@@ -7,7 +7,6 @@ from typing import List
 
 import cv2
 import numpy as np
-import torch
 from mmengine.dataset import pseudo_collate
 from mmengine.logging import MessageHub
 from mmengine.registry import TRANSFORMS, DefaultScope

@@ -4,11 +4,11 @@ import importlib
 import subprocess
 import sys
 
+import mmpretrain
 import pytest
 import torch
 from mmengine.registry import DefaultScope
 
-import mmpretrain
 from mmrazor.registry import MODELS, TRANSFORMS
 from mmrazor_dccd.compat import mmcls as compat_mmcls
 

@@ -14,6 +14,8 @@ import copy
 import glob
 import os.path as osp
 
+import mmengine.config.utils as mmengine_config_utils
+import mmengine.hub.hub as mmengine_hub
 import numpy as np
 import pytest
 import torch
@@ -21,8 +23,6 @@ from mmengine.dataset import Compose
 from mmengine.logging import MessageHub
 from mmengine.registry import FUNCTIONS, MODELS, init_default_scope
 
-import mmengine.config.utils as mmengine_config_utils
-import mmengine.hub.hub as mmengine_hub
 from mmrazor_dccd.utils import load_config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

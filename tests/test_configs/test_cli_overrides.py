@@ -1,7 +1,6 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Tuning a default loss from the command line, as a user does first."""
 from dccd_test_utils import run_tool
-
 from mmengine.config import Config
 
 TINY = ['model.teacher_ckpt=None', 'train_cfg.max_iters=2',

@@ -32,13 +32,13 @@ import re
 import textwrap
 from functools import lru_cache
 
+import mmengine.config.utils as mmengine_config_utils
+import mmengine.hub.hub as mmengine_hub
 import pytest
 from mmengine.config import ConfigDict
 from mmengine.registry import MODELS, Registry, init_default_scope
 from mmengine.runner import Runner
 
-import mmengine.config.utils as mmengine_config_utils
-import mmengine.hub.hub as mmengine_hub
 from mmrazor.models.losses import CRDLoss
 from mmrazor_dccd.models.distillers import DCCDDistiller
 from mmrazor_dccd.models.losses import ChannelContrastiveLoss, WeightedCRDLoss

@@ -7,8 +7,9 @@ import shutil
 import numpy as np
 import pytest
 
-from mmrazor_dccd.datasets import PackagedFashionMNIST, prepare_fashion_mnist
+from mmrazor_dccd.datasets import PackagedFashionMNIST
 from mmrazor_dccd.datasets import fashion_mnist as fm
+from mmrazor_dccd.datasets import prepare_fashion_mnist
 
 
 @pytest.fixture(scope='module')

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 import torch
+from dccd_test_utils import REPO, run_tool
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 
@@ -12,8 +13,6 @@ from mmrazor_dccd.utils.backbone_weights import (check_state_dict,
                                                  convert_student_backbone,
                                                  extract_state_dict,
                                                  load_state_dict_file)
-
-from dccd_test_utils import REPO, run_tool
 
 MNIST_DET = osp.join(
     REPO, 'configs/detection/mnist/'

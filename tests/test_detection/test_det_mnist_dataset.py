@@ -7,8 +7,6 @@ import numpy as np
 import pytest
 from mmdet.datasets import CocoDataset
 
-from mnist_det_fixture import mnist_det  # noqa: F401
-
 from mmrazor_dccd.datasets.mnist_detection import (CLASSES, compose_canvas,
                                                    make_mnist_detection)
 

@@ -8,7 +8,6 @@ from dccd_test_utils import REPO, run_tool
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 from mmengine.utils import import_modules_from_strings
-from mnist_det_fixture import mnist_det  # noqa: F401
 
 CONFIGS = sorted(p
                  for p in glob.glob(osp.join(REPO, 'configs/detection/*/*.py'))

@@ -84,8 +84,8 @@ def test_dkd_config_loss_is_a_per_sample_mean(repo):
             dict(copy.deepcopy(cfg.model.distiller.distill_losses.loss_dkd),
                  reduction='mean'))
     gen = torch.Generator().manual_seed(0)
-    s, t = torch.randn(16, 10, generator=gen), torch.randn(16, 10,
-                                                            generator=gen)
+    s = torch.randn(16, 10, generator=gen)
+    t = torch.randn(16, 10, generator=gen)
     y = torch.randint(0, 10, (16, ), generator=gen)
     one, two = loss(s, t, y), loss(s.repeat(2, 1), t.repeat(2, 1), y.repeat(2))
     torch.testing.assert_close(one, two)

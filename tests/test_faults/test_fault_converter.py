@@ -8,8 +8,8 @@ import sys
 
 import pytest
 import torch
-
 from dccd_test_utils import REPO
+
 from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
 
 TOOL = osp.join(REPO, 'tools/model_converters/extract_student_backbone.py')

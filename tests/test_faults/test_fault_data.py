@@ -13,10 +13,10 @@ import shutil
 
 import pytest
 
-from mmrazor_dccd.datasets import (PackagedMNIST, prepare_fashion_mnist,
-                                   prepare_mnist)
+from mmrazor_dccd.datasets import PackagedMNIST
 from mmrazor_dccd.datasets import fashion_mnist as fm
 from mmrazor_dccd.datasets import mnist as mn
+from mmrazor_dccd.datasets import prepare_fashion_mnist, prepare_mnist
 
 LABELS = 't10k-labels-idx1-ubyte'
 

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
+from benchmarks.pruning_pipeline import Budget, cascade, finetune, prune
 from mmrazor.models.architectures.dynamic_ops import DynamicMixin
 from mmrazor.registry import MODELS
 from mmrazor_dccd.pruning import count_resources
 from mmrazor_dccd.pruning.export import conv_channels
-from benchmarks.pruning_pipeline import Budget, cascade, finetune, prune
 
 TINY = Budget(num_per_class=1,
               prune_iters=2,
@@ -32,7 +32,7 @@ def _load(spec, w16):
 
 
 def test_prune_then_distill_l1(mnist_experiment, w16, teacher_ckpt,
-                                tmp_path):
+                               tmp_path):
     teacher = dict(checkpoint=teacher_ckpt)
     pruned = prune('l1',
                    teacher,
@@ -56,7 +56,7 @@ def test_prune_then_distill_l1(mnist_experiment, w16, teacher_ckpt,
 
 
 def test_l1_distill_while_pruning(mnist_experiment, w16, teacher_ckpt,
-                                tmp_path):
+                                  tmp_path):
     """ItePruneDCCDDistill on MMRazor's L1 schedule, then DCCD fine-tune."""
     teacher = dict(checkpoint=teacher_ckpt)
     pruned = prune('l1',
@@ -73,7 +73,7 @@ def test_l1_distill_while_pruning(mnist_experiment, w16, teacher_ckpt,
 
 
 def test_groupfisher_distill_while_pruning(mnist_experiment, w16, teacher_ckpt,
-                                tmp_path):
+                                           tmp_path):
     teacher = dict(checkpoint=teacher_ckpt)
     pruned = prune('groupfisher',
                    teacher,
@@ -93,7 +93,7 @@ def test_groupfisher_distill_while_pruning(mnist_experiment, w16, teacher_ckpt,
 
 
 def test_cascade_with_dccd(mnist_experiment, w16, teacher_ckpt,
-                                tmp_path):
+                           tmp_path):
     tiny = copy.deepcopy(TINY)
     tiny.prune_iters = 1
     stages = cascade(dict(checkpoint=teacher_ckpt),

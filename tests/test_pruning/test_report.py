@@ -5,9 +5,9 @@ import os.path as osp
 import sys
 
 import pytest
+from dccd_test_utils import REPO
 
 from benchmarks import pruning_report
-from dccd_test_utils import REPO
 
 
 @pytest.fixture(scope='module')
@@ -47,8 +47,8 @@ def test_plot_is_a_png(report, tmp_path):
     assert path.stat().st_size > 10_000
 
 
-def test_docs_table_is_the_summary_of_the_recorded_runs(report, tmp_path,
-                                                         monkeypatch):
+def test_docs_table_is_the_summary_of_the_recorded_runs(
+        report, tmp_path, monkeypatch):
     """docs/results/pruning.csv is what --from-runs rebuilds from
     docs/results/pruning_runs.csv (no training)."""
     docs = osp.join(REPO, 'docs', 'results')

@@ -11,11 +11,10 @@ import torch
 from mmengine.runner import Runner
 
 from mmrazor.registry import MODELS
-from reliability_fixtures import dccd_cfg, tiny_dccd_cfg  # noqa: F401
 from mmrazor_dccd.datasets import PackagedMNIST, prepare_mnist
 from mmrazor_dccd.datasets.mnist import default_mnist_root
-from mmrazor_dccd.utils.config_check import check_model_keys
 from mmrazor_dccd.utils.cli import apply_runner_args, enable_amp
+from mmrazor_dccd.utils.config_check import check_model_keys
 
 
 def test_misspelt_config_keys_name_the_fix(tiny_dccd_cfg):

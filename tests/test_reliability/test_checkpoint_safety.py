@@ -14,7 +14,6 @@ from mmengine.hooks import CheckpointHook
 from mmengine.runner import Runner, load_checkpoint
 
 from mmrazor.registry import MODELS
-from reliability_fixtures import dccd_cfg, tiny_dccd_cfg  # noqa: F401
 from mmrazor_dccd.compat import UnsafeCheckpointError
 from mmrazor_dccd.engine import AtomicCheckpointHook, AtomicLocalBackend
 
@@ -102,7 +101,7 @@ def test_save_killed_half_way(tmp_path, monkeypatch):
 @pytest.mark.parametrize('hook_type',
                          ['CheckpointHook', 'mmrazor.AtomicCheckpointHook'])
 def test_last_checkpoint_survives_a_killed_save(dccd_cfg, monkeypatch,
-                                               hook_type):
+                                                hook_type):
     """Kill the save of iteration 3 with max_keep_ckpts=1."""
     dccd_cfg.default_hooks.checkpoint = dict(
         type=hook_type, by_epoch=False, interval=1, max_keep_ckpts=1)

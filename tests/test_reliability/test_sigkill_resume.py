@@ -1,5 +1,6 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""A DCCD run killed with SIGKILL and resumed ends like an uninterrupted one."""
+"""A DCCD run killed with SIGKILL and resumed ends like an uninterrupted
+one."""
 import os
 import os.path as osp
 import re

@@ -1,8 +1,9 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """``mmrazor_dccd::`` config references, like ``mmpretrain::`` ones."""
-import mmrazor_dccd  # noqa: F401
 from mmengine.config import Config
 from mmengine.runner import Runner
+
+import mmrazor_dccd  # noqa: F401
 
 
 def test_user_config_inherits_package_config_and_trains(tmp_path):

@@ -11,8 +11,9 @@ checkpoint (a student trained alone). The student's feature layer is mapped
 to the teacher's channels by the checkpoint's trained connector, or, when it
 has none (student alone, logit KD; or with ``--connector fit``), by a
 least-squares 1x1 conv fitted on the first half of the images; the
-similarities are measured on the other half either way. Writes a heatmap PNG and prints the share of student
-channels whose most similar teacher channel is their own.
+similarities are measured on the other half either way. Writes a heatmap
+PNG and prints the share of student channels whose most similar teacher
+channel is their own.
 """
 import argparse
 import os.path as osp

@@ -22,11 +22,11 @@ import time
 import torch
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-import mmrazor_dccd  # noqa: E402,F401
 from mmengine.optim import OptimWrapper  # noqa: E402
 from mmengine.registry import DefaultScope  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+import mmrazor_dccd  # noqa: E402,F401
 from mmrazor.registry import MODELS  # noqa: E402
 from mmrazor_dccd.utils import load_config  # noqa: E402
 

@@ -16,9 +16,9 @@ input.
 """
 import argparse
 
-import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmengine.registry import init_default_scope
 
+import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.backbone_weights import (STUDENT_BACKBONE,
                                                  check_output_path,

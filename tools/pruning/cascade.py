@@ -11,7 +11,6 @@ each) and <work-dir>/result.json.
 """
 import argparse
 import os.path as osp
-
 import sys
 
 # benchmarks/ (the pruning experiment pipeline) sits beside the package.

@@ -9,7 +9,8 @@
         --distill-while-pruning --finetune dccd --work-dir work_dirs/pruning/gf
     # L1-norm schedule on the student of a DCCD distillation
     python tools/pruning/prune_distill.py --method l1 \\
-        --distill-while-pruning --finetune dccd --work-dir work_dirs/pruning/l1d
+        --distill-while-pruning --finetune dccd \\
+        --work-dir work_dirs/pruning/l1d
     ... --quick   # tiny data and schedule (the tests)
 
 Writes <work-dir>/prune/{structure.json,pruned.pth} (the static pruned
@@ -18,7 +19,6 @@ model), <work-dir>/finetune/ (the fine-tuned one, same format) and
 """
 import argparse
 import os.path as osp
-
 import sys
 
 # benchmarks/ (the pruning experiment pipeline) sits beside the package.

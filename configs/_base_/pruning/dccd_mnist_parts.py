@@ -17,7 +17,8 @@ dccd_distiller = dict(
     logits_layer='head.fc',
     cc_loss=dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch',
                  loss_weight=1.0),  # as docs/pruning.md was measured
-    dd_loss=dict(type='DynamicDifferenceLoss', distance='mse', loss_weight=1.0),
+    dd_loss=dict(
+        type='DynamicDifferenceLoss', distance='mse', loss_weight=1.0),
     kd_loss=None)
 # 32 images x 2 views per step = 64 forwarded, like the CE configs' 64.
 dccd_train_pipeline = [
