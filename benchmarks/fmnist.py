@@ -39,7 +39,10 @@ from .teacher import cached_teacher
 
 D = 'model.distiller.'
 SELECT_FIELDS = ['pair', 'method', 'setting', 'seed', 'val_top1', 'seconds']
-FINAL_FIELDS = ['pair', 'method', 'seed', 'val_top1', 'test_top1', 'seconds']
+# `protocol`: v1 is this module's; benchmarks.fmnist_v2 adds v2 rows.
+FINAL_FIELDS = ['protocol', 'pair', 'method', 'seed', 'val_top1',
+                'test_top1', 'seconds']
+PROTOCOL = 'v1'
 NUMERIC = ['seed', 'val_top1', 'test_top1', 'seconds']
 NAMES_MARKER = '.method_names_v2'
 
@@ -124,7 +127,8 @@ def stores(work_dir):
     return (ResultsStore(osp.join(work_dir, 'selection.csv'), SELECT_FIELDS,
                          ['pair', 'method', 'setting', 'seed'], NUMERIC),
             ResultsStore(osp.join(work_dir, 'fmnist_benchmark.csv'),
-                         FINAL_FIELDS, ['pair', 'method', 'seed'], NUMERIC))
+                         FINAL_FIELDS, ['protocol', 'pair', 'method', 'seed'],
+                         NUMERIC, migrate=dict(protocol=PROTOCOL)))
 
 
 def migrate_names(work_dir) -> None:
@@ -197,7 +201,9 @@ def plan(args, s, work_dir):
                     runs.append(make_run('final', pair, method,
                                          chosen[method], s['seeds'][pair][i],
                                          grid[chosen[method]]))
-        runs = _todo(runs, final, ('pair', 'method', 'seed'))
+        done = final.done()
+        runs = [r for r in runs if (PROTOCOL, r['pair'], r['method'],
+                                    str(r['seed'])) not in done]
     return runs, select, final
 
 
@@ -236,14 +242,15 @@ def execute(run, s, work_dir, teacher_ckpt, select, final):
         select.append(row)
     else:
         row.pop('setting')
-        final.append(dict(row, test_top1=f"{metrics['test']:.2f}"))
+        final.append(dict(row, protocol=PROTOCOL,
+                          test_top1=f"{metrics['test']:.2f}"))
     tqdm.write(f"{desc}: val {metrics['val']:.2f}" +
                (f", test {metrics['test']:.2f}" if 'test' in metrics else '')
                + f' ({seconds:.0f} s)')
 
 
 def write_report(work_dir, final, update_docs):
-    rows = final.rows()
+    rows = [r for r in final.rows() if r['protocol'] == PROTOCOL]
     order = ['teacher', *METHODS]
     tables, parts = {}, ['# Fashion-MNIST benchmark', '']
     for pair, p in PAIRS.items():
@@ -283,8 +290,12 @@ def write_report(work_dir, final, update_docs):
     print(open(md).read())
     if update_docs:
         out = osp.join(REPO, 'docs', 'results')
-        for src, dst in (('fmnist_benchmark.csv', 'fmnist_benchmark.csv'),
-                         ('selection.csv', 'fmnist_selection.csv'),
+        # The docs' table also holds protocol-v2 rows: replace v1's only.
+        docs = ResultsStore(osp.join(out, 'fmnist_benchmark.csv'),
+                            FINAL_FIELDS, final.key, NUMERIC,
+                            migrate=dict(protocol=PROTOCOL))
+        docs.replace_where('protocol', PROTOCOL, final.rows())
+        for src, dst in (('selection.csv', 'fmnist_selection.csv'),
                          ('summary.md', 'fmnist_benchmark.md'),
                          ('safety.md', 'fmnist_safety.md'),
                          ('accuracy.png', 'fmnist_accuracy.png'),
@@ -370,10 +381,11 @@ def run_stage(args, s, work_dir):
     if not runs:
         return
     ckpt, info = get_teacher(s, work_dir)
-    if not final.has(pair='a', method='teacher', seed=0) and \
-            args.stage == 'final':
+    if not final.has(protocol=PROTOCOL, pair='a', method='teacher',
+                     seed=0) and args.stage == 'final':
         for pair in PAIRS:
-            final.append(dict(pair=pair, method='teacher', seed=0,
+            final.append(dict(protocol=PROTOCOL, pair=pair, method='teacher',
+                              seed=0,
                               val_top1=f"{info['val']:.2f}",
                               test_top1=f"{info['test']:.2f}",
                               seconds=f"{info['seconds']:.1f}"))

@@ -34,12 +34,17 @@ class ResultsStore:
         numeric (Sequence[str]): Columns that must parse as numbers (empty
             allowed); a row where one does not is a torn row. Defaults to
             none.
+        migrate (dict): ``{column: value}`` for columns that files written
+            before they existed lack; such a file is rewritten with them
+            (once, atomically). Defaults to none.
     """
 
     def __init__(self, path: str, fields: Sequence[str],
-                 key: Sequence[str], numeric: Sequence[str] = ()) -> None:
+                 key: Sequence[str], numeric: Sequence[str] = (),
+                 migrate: Optional[Dict[str, str]] = None) -> None:
         self.path, self.fields, self.key = path, list(fields), list(key)
         self.numeric = list(numeric)
+        self.migrate = dict(migrate or {})
         # A separate lock file: healing replaces the CSV's inode.
         self.lock_path = osp.join(osp.dirname(osp.abspath(path)),
                                   f'.{osp.basename(path)}.lock')
@@ -51,14 +56,15 @@ class ResultsStore:
         return lock
 
     # -- reading -------------------------------------------------------
-    def _bad(self, values: List[str], text: str) -> Optional[str]:
+    def _bad(self, values: List[str], text: str,
+             fields: List[str]) -> Optional[str]:
         """Why a parsed line is not a valid row (None: it is)."""
         if not text.endswith('\n'):
             return 'the line is incomplete (no line end)'
-        if len(values) != len(self.fields):
+        if len(values) != len(fields):
             return (f'{len(values)} values where the header has '
-                    f'{len(self.fields)}')
-        for field, value in zip(self.fields, values):
+                    f'{len(fields)}')
+        for field, value in zip(fields, values):
             if field in self.numeric and value != '':
                 try:
                     float(value)
@@ -72,21 +78,24 @@ class ResultsStore:
         if not lines:
             return [], []
         header = next(csv.reader([lines[0]]))
-        if header != self.fields:
+        old = [f for f in self.fields if f not in self.migrate]
+        if header != self.fields and header != old:
             raise ResultsStoreError(
                 f'{self.path}: the header is {header}, expected '
                 f'{self.fields}. It belongs to another version of the '
                 'benchmark: move it away (or migrate it) and rerun.')
+        fields = header
         rows, rejected = [], []
         for number, line in enumerate(lines[1:], start=2):
             if not line.strip():
                 continue
             values = next(csv.reader([line]), [])
-            reason = self._bad(values, line)
+            reason = self._bad(values, line, fields)
             if reason:
                 rejected.append((number, line, reason))
             else:
-                rows.append(dict(zip(self.fields, values)))
+                rows.append(dict(self.migrate, **dict(zip(fields, values))))
+        self._upgraded = header != self.fields
         return rows, rejected
 
     def _heal(self) -> List[Dict[str, str]]:
@@ -96,7 +105,10 @@ class ResultsStore:
             return []
         with open(self.path, newline='') as f:
             text = f.read()
+        self._upgraded = False
         rows, rejected = self._parse(text)
+        if self._upgraded and not rejected:
+            self._rewrite(rows)
         if rejected:
             with open(self.path + '.rejected', 'a') as bad:
                 for number, line, _ in rejected:
@@ -159,6 +171,15 @@ class ResultsStore:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+    def replace_where(self, column: str, value: str,
+                      rows: List[dict]) -> None:
+        """Replace the rows whose ``column`` is ``value`` by ``rows``
+        (atomically); the other rows stay, in their order."""
+        with self._locked():
+            kept = [r for r in self._heal() if r[column] != value]
+            self._rewrite(kept + [{k: r.get(k, '') for k in self.fields}
+                                  for r in rows])
 
     def rename(self, column: str, mapping: Dict[str, str]) -> int:
         """Rename values of ``column`` (e.g. methods) in place, atomically;

@@ -29,7 +29,8 @@ def cached_teacher(cfg: Config,
                    prefix: str,
                    splits: Sequence[str] = ('test', ),
                    folder: Optional[str] = None,
-                   shipped: Optional[str] = None) -> Tuple[str, dict]:
+                   shipped: Optional[str] = None,
+                   keep: Sequence[int] = ()) -> Tuple[str, dict]:
     """The teacher's weights file and its scores; trained on a cache miss.
 
     Args:
@@ -43,6 +44,9 @@ def cached_teacher(cfg: Config,
             benchmark's results; a file with the same key there is copied
             into the cache instead of training (so a resumed benchmark on a
             new machine distils from the same teacher). Defaults to None.
+        keep (Sequence[int]): Also keep the weights of these iterations
+            (``<prefix>_<key>_iter<N>.pth``, e.g. an early, weak teacher);
+            the config must save a checkpoint at each. Defaults to none.
 
     Returns:
         tuple: ``(path to a {'state_dict': ...} file, info dict)``.
@@ -50,20 +54,34 @@ def cached_teacher(cfg: Config,
     folder = folder or cache_dir('teachers')
     ckpt = osp.join(folder, f'{prefix}_{teacher_key(cfg)}.pth')
     meta = ckpt[:-len('.pth')] + '.json'
+    kept = [kept_checkpoint(ckpt, n) for n in keep]
     if not osp.isfile(ckpt) and shipped and osp.isfile(
             osp.join(shipped, osp.basename(ckpt))):
-        for path in (meta, ckpt):  # the weights last: they mark the entry
+        # The weights last: they mark the entry.
+        for path in (meta, *kept, ckpt):
             with open(osp.join(shipped, osp.basename(path)), 'rb') as f:
                 atomic_write(f.read(), path)
     if osp.isfile(ckpt) and osp.isfile(meta):
         with open(meta) as f:
             return ckpt, json.load(f)
     metrics, seconds = train_and_evaluate(cfg, splits, desc='teacher')
-    last = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
-    state = load_state_dict_file(last)  # the project's safe loader path
     info = dict(metrics, seconds=seconds, curve=read_curve(cfg.work_dir))
     atomic_write(json.dumps(info), meta)
+    for n, path in zip(keep, kept):
+        _save_weights(osp.join(cfg.work_dir, f'iter_{n}.pth'), path)
+    # The final weights last: never a half-written cache entry.
+    _save_weights(osp.join(cfg.work_dir,
+                           f'iter_{cfg.train_cfg.max_iters}.pth'), ckpt)
+    return ckpt, info
+
+
+def kept_checkpoint(ckpt: str, iteration: int) -> str:
+    """Where :func:`cached_teacher` keeps iteration ``iteration``."""
+    return f'{ckpt[:-len(".pth")]}_iter{iteration}.pth'
+
+
+def _save_weights(src: str, dst: str) -> None:
+    state = load_state_dict_file(src)  # the project's safe loader path
     blob = io.BytesIO()
     torch.save({'state_dict': state}, blob)
-    atomic_write(blob.getvalue(), ckpt)  # never a half-written cache entry
-    return ckpt, info
+    atomic_write(blob.getvalue(), dst)

@@ -1,0 +1,153 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Tables and plots of protocol v2: per pair and schedule, mean +- sample
+std over the fresh seeds, DCCD's paired differences with 95% confidence
+intervals, paired t-tests Holm-corrected over every headline comparison of
+a table, validation curves, and the tuning budget of every method."""
+import csv
+import io
+import os.path as osp
+from typing import Dict, List
+
+from mmrazor_dccd.utils.fileio import atomic_write
+from . import report
+from .fmnist_grids import PAIRS
+
+OURS = 'dccd'
+
+
+def paired_stats(ours: Dict[int, float], other: Dict[int, float]):
+    """Mean paired difference (ours - other), its 95% CI (t), the paired
+    t-test's two-sided p and n, over the seeds both have; None if n < 2."""
+    from scipy import stats
+    seeds = sorted(set(ours) & set(other))
+    if len(seeds) < 2:
+        return None
+    diffs = [ours[s] - other[s] for s in seeds]
+    mean, std = report.mean_std(diffs)
+    half = stats.t.ppf(0.975, len(diffs) - 1) * std / len(diffs) ** 0.5
+    p = 1.0 if std == 0 else float(stats.ttest_1samp(diffs, 0.0).pvalue)
+    return dict(mean=mean, low=mean - half, high=mean + half, p=p,
+                n=len(diffs))
+
+
+def holm(pvalues: Dict[tuple, float]) -> Dict[tuple, float]:
+    """Holm-Bonferroni adjusted p-values (monotone)."""
+    order = sorted(pvalues, key=pvalues.get)
+    adjusted, running = {}, 0.0
+    for i, key in enumerate(order):
+        running = max(running, min(1.0, (len(order) - i) * pvalues[key]))
+        adjusted[key] = running
+    return adjusted
+
+
+def table(rows: List[dict], title: str, baselines) -> List[str]:
+    """Markdown: one block per pair, every method's mean +- std, and
+    DCCD's paired difference to every other method (95% CI, Holm p)."""
+    by = {}
+    for r in rows:
+        by.setdefault(r['pair'], {}).setdefault(r['method'], {})[
+            int(r['seed'])] = float(r['test_top1'])
+    tests = {}
+    for pair, methods in by.items():
+        for method in methods:
+            if method not in ('teacher', OURS) and OURS in methods:
+                st = paired_stats(methods[OURS], methods[method])
+                if st is not None and method in baselines:
+                    tests[(pair, method)] = st['p']
+    adjusted = holm(tests)
+    lines = [f'### {title}', '',
+             'Test top-1 (%), mean +- sample std over seeds; `dccd minus '
+             'it`: mean paired difference [95% CI], paired t-test p '
+             f'Holm-corrected over the {len(tests)} comparisons of DCCD '
+             'with the student and the baselines in this table.', '']
+    for pair, methods in by.items():
+        lines += [f"#### {PAIRS[pair]['title']}", '',
+                  '| method | top-1 | seeds | dccd minus it | Holm p |',
+                  '| --- | --- | --- | --- | --- |']
+        for method, seeds in methods.items():
+            mean, std = report.mean_std(seeds.values())
+            st = paired_stats(methods.get(OURS, {}), seeds) \
+                if method != OURS else None
+            diff = '' if st is None else (
+                f"{st['mean']:+.2f} [{st['low']:+.2f}, {st['high']:+.2f}]")
+            p = adjusted.get((pair, method))
+            lines.append(f'| {method} | {mean:.2f} +- {std:.2f} | '
+                         f'{len(seeds)} | {diff} | '
+                         f"{'' if p is None else f'{p:.3f}'} |")
+        lines.append('')
+    return lines
+
+
+def budget(tune_rows: List[dict]) -> List[dict]:
+    """``method, settings, runs``: the validation budget each method got."""
+    out = {}
+    for r in tune_rows:
+        entry = out.setdefault(r['method'], [set(), 0])
+        entry[0].add(r['setting'])
+        entry[1] += 1
+    return [dict(method=m, settings=len(s), runs=n)
+            for m, (s, n) in out.items()]
+
+
+def write_csv(path: str, fields, rows) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fields, lineterminator='\n')
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(buf.getvalue(), path)
+
+
+def plot_curves(rows: List[dict], path: str) -> None:
+    """Validation top-1 against iteration, mean over seeds, per method
+    and pair."""
+    plt = report._pyplot()
+    pairs = sorted({r['pair'] for r in rows})
+    fig, axes = plt.subplots(1, len(pairs), squeeze=False,
+                             figsize=(5.5 * len(pairs), 4))
+    for ax, pair in zip(axes[0], pairs):
+        curves = {}
+        for r in rows:
+            if r['pair'] == pair:
+                curves.setdefault(r['method'], {}).setdefault(
+                    int(r['iter']), []).append(float(r['val_top1']))
+        for method, points in curves.items():
+            its = sorted(points)
+            ax.plot(its, [sum(points[i]) / len(points[i]) for i in its],
+                    marker='o', ms=3, label=method,
+                    lw=2 if method == OURS else 1)
+        ax.set_title(PAIRS[pair]['title'])
+        ax.set_xlabel('iteration')
+        ax.set_ylabel('validation top-1 (%)')
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(s, st, work_dir) -> None:
+    parts = ['# Fashion-MNIST, protocol v2', '']
+    final = [r for r in st['final'].rows() if r['protocol'] == 'v2']
+    converged = st['converged'].rows()
+    from .fmnist_v2_grids import BASELINES
+    others = ('student', *BASELINES)
+    if final:
+        parts += table(final, 'Short schedule (400 iterations), fresh '
+                       'seeds', others)
+    if converged:
+        parts += table(converged, 'Converged schedule (2,000 iterations), '
+                       'fresh seeds', others)
+    tune = st['tune'].rows()
+    if tune:
+        rows = budget(tune)
+        write_csv(osp.join(s['results'], 'fmnist_budget.csv'),
+                  ['method', 'settings', 'runs'], rows)
+        parts += ['### Validation budget', '',
+                  '| method | settings | runs |', '| --- | --- | --- |']
+        parts += [f"| {r['method']} | {r['settings']} | {r['runs']} |"
+                  for r in rows]
+        parts.append('')
+    curves = st['curves'].rows()
+    if curves:
+        plot_curves(curves, osp.join(s['results'], 'fmnist_curves.png'))
+    report.write_markdown(osp.join(s['results'], 'fmnist_v2.md'), parts)
+    print('\n'.join(parts))

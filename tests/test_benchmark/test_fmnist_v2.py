@@ -1,0 +1,111 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Protocol v2 of the Fashion-MNIST benchmark: the tuning rule and its grid
+extensions, Holm's correction, and the quick mode end to end (real data,
+Runner): tuning, fresh-seed tables at both schedules, knowledge controls,
+curves, budget."""
+import csv
+import os
+
+import pytest
+from dccd_test_utils import run_tool
+
+from benchmarks import fmnist_v2, fmnist_v2_report
+from mmrazor_dccd.datasets import prepare_fashion_mnist
+
+S = dict(tune_pairs=('a', 'b'), tune_seeds=(10, ), values=None,
+         max_extensions=3)
+
+
+def _rows(scores):
+    """Tuning rows: the student at 80 on both pairs, ``scores[setting] =
+    (pair a, pair b)`` validation top-1 for DCCD."""
+    rows = [dict(pair=p, method='student', setting='default', seed='10',
+                 val_top1='80') for p in 'ab']
+    for name, (a, b) in scores.items():
+        rows += [dict(pair='a', method='dccd', setting=name, seed='10',
+                      val_top1=str(a)),
+                 dict(pair='b', method='dccd', setting=name, seed='10',
+                      val_top1=str(b))]
+    return rows
+
+
+def _all(value=80.0, **override):
+    names = [fmnist_v2.setting_name('dccd', (b, t))
+             for b in (1, 3, 10) for t in (0.05, 0.1, 0.2)]
+    scores = {n: (value, value) for n in names}
+    scores.update(override)
+    return scores
+
+
+def test_interior_winner_by_the_worst_pair_rule():
+    # beta3_tau0.1 is best on the worse of the two pairs.
+    scores = _all(**{'beta3_tau0.1': (82, 81), 'beta10_tau0.2': (90, 79)})
+    axes, best = fmnist_v2.grid('dccd', fmnist_v2.tune_scores(_rows(scores)),
+                                S)
+    assert best == (3, 0.1)
+    assert axes == [[1, 3, 10], [0.05, 0.1, 0.2]]
+
+
+def test_edge_winner_extends_its_axis_until_interior():
+    scores = _all(**{'beta10_tau0.1': (85, 85)})
+    tuned = fmnist_v2.tune_scores(_rows(scores))
+    axes, best = fmnist_v2.grid('dccd', tuned, S)
+    assert best is None  # beta 30 is not run yet
+    assert axes[0] == [1, 3, 10, 30] and axes[1] == [0.05, 0.1, 0.2]
+    scores.update({f'beta30_tau{t:g}': (70, 70) for t in (0.05, 0.1, 0.2)})
+    axes, best = fmnist_v2.grid('dccd', fmnist_v2.tune_scores(
+        _rows(scores)), S)
+    assert best == (10, 0.1) and axes[0] == [1, 3, 10, 30]
+
+
+def test_holm_adjusts_and_stays_monotone():
+    adjusted = fmnist_v2_report.holm({'a': 0.01, 'b': 0.04, 'c': 0.03})
+    assert adjusted['a'] == pytest.approx(0.03)
+    assert adjusted['c'] == pytest.approx(0.06)
+    assert adjusted['b'] == pytest.approx(0.06)  # not 0.04: monotone
+
+
+def test_paired_stats_confidence_interval():
+    st = fmnist_v2_report.paired_stats({1: 2.0, 2: 3.0, 3: 4.0},
+                                       {1: 1.0, 2: 1.0, 3: 1.0})
+    assert st['mean'] == pytest.approx(2.0) and st['n'] == 3
+    # mean +- t(0.975, 2) * 1 / sqrt(3)
+    assert st['high'] - st['mean'] == pytest.approx(4.302653 / 3 ** 0.5,
+                                                    rel=1e-5)
+
+
+def _read(path):
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def test_quick_mode_end_to_end(tmp_path):
+    cache = tmp_path / 'cache'
+    (cache / 'data').mkdir(parents=True)
+    os.symlink(prepare_fashion_mnist(), cache / 'data' / 'fashion-mnist')
+    work = tmp_path / 'v2'
+    run_tool('tools/benchmark/fmnist_v2.py', '--quick', '--jobs', '2',
+             '--work-dir', str(work),
+             env_extra=dict(MMRAZOR_DCCD_CACHE=str(cache)))
+    tune = _read(work / 'fmnist_tune.csv')
+    settings = {m: {r['setting'] for r in tune if r['method'] == m}
+                for m in ('kd', 'dccd')}
+    # Quick grids start 2 x 2, so every winner is on an edge: each axis
+    # grew once, for both methods alike.
+    assert len(settings['kd']) == len(settings['dccd']) == 9
+    final = _read(work / 'fmnist_benchmark.csv')
+    assert {r['protocol'] for r in final} == {'v2'}
+    for pair in 'abc':
+        got = {r['method'] for r in final if r['pair'] == pair}
+        assert got == {'teacher', 'student', 'kd', 'dccd',
+                       'dccd_random_teacher', 'dccd_early_teacher'}
+    converged = _read(work / 'fmnist_converged.csv')
+    assert {r['method'] for r in converged} == {
+        'teacher', 'student', 'kd', 'dccd', 'dccd_random_teacher',
+        'dccd_early_teacher'}
+    curves = _read(work / 'fmnist_curves.csv')
+    assert {int(r['iter']) for r in curves} == {4, 8}
+    assert _read(work / 'fmnist_budget.csv')[0].keys() == {
+        'method', 'settings', 'runs'}
+    assert os.path.getsize(work / 'fmnist_curves.png') > 0
+    assert 'Holm-corrected' in (work / 'fmnist_v2.md').read_text()

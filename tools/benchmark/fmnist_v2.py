@@ -1,0 +1,15 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Protocol v2 of the Fashion-MNIST benchmark: equal tuning, fresh seeds,
+a converged schedule, knowledge controls. See
+:mod:`benchmarks.fmnist_v2` (``--help``)."""
+import os.path as osp
+import sys
+
+# benchmarks/ sits beside the installed package, in the repository.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+
+from benchmarks.fmnist_v2 import main  # noqa: E402
+
+if __name__ == '__main__':
+    main()
