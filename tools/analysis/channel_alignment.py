@@ -19,13 +19,13 @@ import argparse
 import os.path as osp
 
 import torch
-from mmengine.registry import DefaultScope
-from mmengine.runner import Runner
 
 import mmrazor_dccd  # noqa: F401
-from mmrazor.registry import MODELS
-from mmrazor_dccd.analysis import (apply_linear_connector, channel_similarity,
-                                   fit_linear_connector, own_channel_share)
+from mmrazor_dccd.analysis import (apply_linear_connector, build_loader,
+                                   build_model, channel_similarity,
+                                   feature_layers, fit_linear_connector,
+                                   own_channel_share, record_layers,
+                                   student_state, sub_state)
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
 
@@ -51,28 +51,14 @@ def parse_args():
     return parser.parse_args()
 
 
-def sub_state(state: dict, prefix: str) -> dict:
-    return {k[len(prefix):]: v for k, v in state.items()
-            if k.startswith(prefix)}
-
-
 def layers_of(cfg, args):
     if args.student_layer:
         return args.student_layer, args.teacher_layer or args.student_layer
-    layers = cfg.model.get('distiller', {}).get('feature_layers')
-    if isinstance(layers, str):
-        return layers, layers
-    if isinstance(layers, dict):
-        return next(iter(layers.items()))
-    if layers:
-        return layers[0], layers[0]
-    raise SystemExit('The config names no DCCDDistiller feature_layers: pass '
-                     '--student-layer (and --teacher-layer).')
-
-
-def record(model, name, store, key):
-    return model.get_submodule(name).register_forward_hook(
-        lambda m, i, o: store.setdefault(key, []).append(o.detach()))
+    layers = feature_layers(cfg)
+    if layers is None:
+        raise SystemExit('The config names no DCCDDistiller feature_layers: '
+                         'pass --student-layer (and --teacher-layer).')
+    return layers
 
 
 def main():
@@ -82,13 +68,9 @@ def main():
         raise SystemExit(f'{args.config} is not a distillation config (it '
                          'needs model.architecture and model.teacher).')
     state = load_state_dict_file(args.checkpoint)
-    with DefaultScope.overwrite_default_scope('mmrazor'):
-        student = MODELS.build(cfg.model.architecture)
-        teacher = MODELS.build(cfg.model.teacher)
-        distiller = MODELS.build(cfg.model.distiller) \
-            if 'distiller' in cfg.model else None
-    student.load_state_dict(
-        sub_state(state, 'architecture.') or state, strict=True)
+    student = build_model(cfg.model.architecture, student_state(state))
+    distiller = build_model(cfg.model.distiller) \
+        if 'distiller' in cfg.model else None
     teacher_state = sub_state(state, 'teacher.')
     if not teacher_state:
         path = args.teacher_ckpt or cfg.model.get('teacher_ckpt')
@@ -97,7 +79,7 @@ def main():
                              f'teacher checkpoint {path!r} does not exist: '
                              'pass --teacher-ckpt.')
         teacher_state = load_state_dict_file(path)
-    teacher.load_state_dict(teacher_state, strict=True)
+    teacher = build_model(cfg.model.teacher, teacher_state)
     s_layer, t_layer = layers_of(cfg, args)
 
     connector, how = None, ('least-squares 1x1 conv fitted on the other half '
@@ -111,25 +93,10 @@ def main():
     elif args.connector == 'trained':
         raise SystemExit(f'{args.checkpoint} has no trained feat_connector.')
 
-    loader_cfg = cfg[f'{args.split}_dataloader']
-    loader_cfg.dataset.indices = args.images
-    loader = Runner.build_dataloader(loader_cfg)
-    with DefaultScope.overwrite_default_scope('mmpretrain'):
-        preprocessor = MODELS.build(cfg.model.architecture.data_preprocessor)
-    feats = {}
-    hooks = [record(student, s_layer, feats, 's'),
-             record(teacher, t_layer, feats, 't')]
-    for model in (student, teacher, connector):
-        if model is not None:
-            model.eval()
-    with torch.no_grad():
-        for batch in loader:
-            inputs = preprocessor(batch, False)['inputs']
-            student(inputs, mode='tensor')
-            teacher(inputs, mode='tensor')
-    for hook in hooks:
-        hook.remove()
-    feat_s, feat_t = torch.cat(feats['s']), torch.cat(feats['t'])
+    # Both models see the student's preprocessed inputs.
+    feat_s, feat_t = record_layers(
+        [(student, s_layer), (teacher, t_layer)],
+        build_loader(cfg, args.split, args.images))
     half = len(feat_s) // 2  # fit on one half, measure on the other
     with torch.no_grad():
         if connector is not None:
