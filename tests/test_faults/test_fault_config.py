@@ -65,6 +65,12 @@ def _loss(model, batch):
     ('kd_loss', dict(type='KLDivergence', loss_weight=-0.5)),
 ])
 def test_bad_loss_weight_names_the_key(cfg, key, loss):
+    """Fault: ``loss_weight`` negative, NaN or inf in ``cc_loss`` /
+    ``dd_loss`` / ``kd_loss``.
+    Error: ``ValueError: cc_loss.loss_weight is -1.0: a loss weight must be
+    finite and >= 0 ... Fix: set cc_loss.loss_weight to a finite number >= 0
+    (0 switches the term off ...)``, at build time.
+    """
     with pytest.raises(ValueError) as err:
         _model(cfg, **{key: loss})
     msg = str(err.value)
@@ -74,6 +80,12 @@ def test_bad_loss_weight_names_the_key(cfg, key, loss):
 
 
 def test_bad_loss_weight_in_distill_losses_and_loss_classes(cfg):
+    """Fault: a bad ``loss_weight`` in ``distill_losses.<name>``, a quoted
+    one (``'3'`` from the command line), or in a DCCD loss built alone.
+    Error: ``ValueError: distill_losses.loss_extra.loss_weight is -2.0 ...
+    Fix``; ``TypeError: cc_loss.loss_weight must be a number, got '3'``;
+    ``ValueError: ChannelContrastiveLoss.loss_weight is -1 ...``.
+    """
     with pytest.raises(ValueError,
                        match=r'distill_losses\.loss_extra\.loss_weight is '
                        r'-2.0.*Fix'):
@@ -89,6 +101,10 @@ def test_bad_loss_weight_in_distill_losses_and_loss_classes(cfg):
 
 
 def test_zero_loss_weight_is_allowed_and_switches_the_term_off(cfg, batch):
+    """Fault: ``loss_weight=0``.
+    Result: allowed: the term is computed and contributes 0; the student's
+    loss stays finite.
+    """
     model = _model(cfg, cc_loss=dict(loss_weight=0.0))
     losses = _loss(model, batch)
     assert losses['distill.loss_cc'].item() == 0.0
@@ -107,6 +123,13 @@ def test_zero_loss_weight_is_allowed_and_switches_the_term_off(cfg, batch):
 ])
 def test_unknown_module_names_the_model_and_nearest_names(
         cfg, key, value, who, bad, near):
+    """Fault: a name in ``feature_layers`` / ``logits_layer`` that is not a
+    module of the student or the teacher (was MMRazor's bare assertion).
+    Error: ``ValueError: DCCDDistiller feature_layers: 'backbone.layer9' is
+    not a module of the student (ImageClassifier). Nearest module names in the
+    student: 'backbone.layer4', ... Fix: set feature_layers to a name from the
+    student's named_modules()``.
+    """
     extra = dict(kd_loss=dict(type='KLDivergence')) \
         if key == 'logits_layer' else {}
     with pytest.raises(ValueError) as err:  # was MMRazor's AssertionError
@@ -120,6 +143,11 @@ def test_unknown_module_names_the_model_and_nearest_names(
 
 
 def test_unknown_module_in_user_recorders(cfg):
+    """Fault: an unknown ``source`` in extra ``student_recorders`` /
+    ``teacher_recorders``.
+    Error: ``ValueError: student_recorders.extra.source: 'neck.gap2' is not a
+    module of the student``, nearest ``'neck.gap'``.
+    """
     with pytest.raises(ValueError, match=r'student_recorders\.extra\.source: '
                        "'neck.gap2' is not a module of the student.*"
                        "'neck.gap'"):
@@ -134,7 +162,13 @@ def test_unknown_module_in_user_recorders(cfg):
 ])
 def test_wrong_channels_name_the_key_and_measured_count(
         cfg, batch, key, value, measured):
-    """Was: a raw conv shape error from the connector at the first step."""
+    """Fault: ``student_channels`` / ``teacher_channels`` that the layer
+    does not output.
+    Error: ``ValueError: DCCDDistiller student_channels is 64, but the student
+    layer 'backbone.layer4' outputs 32 channels. Fix: set
+    student_channels=32``, at the first step, before the connector runs.
+
+    Was: a raw conv shape error from the connector at the first step."""
     model = _model(cfg, **{key: value})
     with pytest.raises(ValueError) as err:
         _loss(model, batch)
@@ -146,6 +180,12 @@ def test_wrong_channels_name_the_key_and_measured_count(
 
 
 def test_wrong_channels_of_one_layer_of_several(cfg, batch):
+    """Fault: a wrong entry in a list of ``teacher_channels`` (several
+    ``feature_layers``).
+    Error: ``ValueError: ... teacher_channels[0] is 32, but the teacher layer
+    'backbone.layer3' outputs 64 channels. Fix: set teacher_channels[0]=64``;
+    the corrected list trains.
+    """
     model = _model(cfg, feature_layers=['backbone.layer3', 'backbone.layer4'],
                    student_channels=[16, 32], teacher_channels=[32, 128])
     with pytest.raises(ValueError, match=r'teacher_channels\[0\] is 32, but '
@@ -158,6 +198,13 @@ def test_wrong_channels_of_one_layer_of_several(cfg, batch):
 
 
 def test_missing_channels_name_both_keys_and_counts(cfg, batch):
+    """Fault: ``student_channels`` / ``teacher_channels`` unset where the
+    layers differ (no connector).
+    Error: ``ValueError: ... the student layer 'backbone.layer4' outputs 32
+    channels, the teacher layer 'backbone.layer4' 128, and no connector maps
+    one to the other. Fix: set student_channels=32 and
+    teacher_channels=128``.
+    """
     model = _model(cfg, student_channels=None, teacher_channels=None)
     with pytest.raises(ValueError) as err:
         _loss(model, batch)

@@ -41,6 +41,12 @@ def _snapshot(folder):
 @pytest.mark.parametrize('same', ['path', 'relative', 'symlink'])
 def test_output_equal_to_input_is_refused(ckpt, tmp_path, monkeypatch,
                                           same):
+    """Fault: ``extract_student_backbone.py`` with the output equal to its
+    input (also through ``./sub/../`` or a symlink).
+    Error: ``ValueError: The output '...' is the input checkpoint '...':
+    writing it would destroy the distillation checkpoint. Fix: give another
+    output path``; the input is byte for byte unchanged.
+    """
     before = ckpt.read_bytes()
     dst = str(ckpt)
     if same == 'relative':
@@ -60,6 +66,11 @@ def test_output_equal_to_input_is_refused(ckpt, tmp_path, monkeypatch,
 
 
 def test_text_file_names_the_file_and_the_fix(tmp_path, monkeypatch):
+    """Fault: a text file as the converter's input (was ``IndexError``).
+    Error: ``ValueError: '.../notes.txt' is not a PyTorch checkpoint ... Fix:
+    pass the .pth file that tools/train.py wrote``; no output folder is
+    created.
+    """
     text = tmp_path / 'notes.txt'
     text.write_text('not a checkpoint\n')
     dst = tmp_path / 'out' / 'backbone.pth'
@@ -73,6 +84,10 @@ def test_text_file_names_the_file_and_the_fix(tmp_path, monkeypatch):
 
 def test_truncated_checkpoint_is_not_a_checkpoint(ckpt, tmp_path,
                                                   monkeypatch):
+    """Fault: a truncated or missing checkpoint as the converter's input.
+    Error: ``ValueError: '.../cut.pth' is not a PyTorch checkpoint``;
+    ``FileNotFoundError: Checkpoint '.../missing.pth' does not exist``.
+    """
     cut = tmp_path / 'cut.pth'
     cut.write_bytes(ckpt.read_bytes()[:200])
     with pytest.raises(ValueError, match='cut.pth.*not a PyTorch checkpoint'):
@@ -83,6 +98,11 @@ def test_truncated_checkpoint_is_not_a_checkpoint(ckpt, tmp_path,
 
 
 def test_failure_leaves_nothing_behind(ckpt, tmp_path, monkeypatch):
+    """Fault: the converter failing after it started (here a ``--prefix``
+    under which the checkpoint has no key).
+    Error: ``KeyError: The checkpoint has no key under 'neck.' ...``; no
+    output folder and no partial file are left.
+    """
     before = _snapshot(tmp_path)
     dst = tmp_path / 'a' / 'b' / 'backbone.pth'
     with pytest.raises(KeyError, match="no key under 'neck.'"):
@@ -91,7 +111,12 @@ def test_failure_leaves_nothing_behind(ckpt, tmp_path, monkeypatch):
 
 
 def test_write_is_atomic(ckpt, tmp_path, monkeypatch):
-    """A save that dies half-way keeps the previous output and leaves no
+    """Fault: the converter's save dying half-way (``No space left on
+    device``).
+    Error: that ``OSError``; an earlier output stays byte for byte, no
+    temporary file and no new folder are left.
+
+    A save that dies half-way keeps the previous output and leaves no
     temporary file."""
     dst = tmp_path / 'out' / 'backbone.pth'
     _tool(monkeypatch, str(ckpt), str(dst))

