@@ -166,13 +166,16 @@ def explain_refusal(loader: Callable) -> Callable:
         except pickle.UnpicklingError as exc:
             message = str(exc)
             match = _UNSUPPORTED_GLOBAL.search(message)
-            if match or 'Weights only load failed' in message:
+            # A damaged or foreign file is named as such, not as unsafe.
+            problem = None if match else checkpoint_problem(str(filename))
+            if problem is None and (match or
+                                    'Weights only load failed' in message):
                 err = UnsafeCheckpointError(unsafe_checkpoint_message(
                     filename, match.group(1) if match else None,
                     _refusal_reason(message)))
                 err.torch_message = message
                 raise err from None  # torch's advice would turn safety off
-            problem = checkpoint_problem(str(filename)) or message
+            problem = problem or message
             raise CorruptCheckpointError(corrupt_checkpoint_message(
                 filename, problem)) from exc
         except (RuntimeError, EOFError, IndexError, KeyError, ValueError,

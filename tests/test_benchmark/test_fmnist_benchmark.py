@@ -35,8 +35,9 @@ def _rows(path):
 def test_every_stage_method_and_pair(quick):
     work, _, _ = quick
     final = _rows(work / 'fmnist_benchmark.csv')
-    assert list(final[0]) == ['pair', 'method', 'seed', 'val_top1',
-                              'test_top1', 'seconds']
+    assert list(final[0]) == ['protocol', 'pair', 'method', 'seed',
+                              'val_top1', 'test_top1', 'seconds']
+    assert {r['protocol'] for r in final} == {'v1'}
     for pair in 'abc':
         got = {r['method'] for r in final if r['pair'] == pair}
         assert got == METHODS | {'teacher'}, pair

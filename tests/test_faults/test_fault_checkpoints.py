@@ -167,21 +167,6 @@ def test_text_file_teacher_checkpoint_is_refused_naming_the_file(
     assert bad.read_bytes() == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Bug outside tests/: most text files are called unsafe, not "
-    "'not a checkpoint'. mmrazor_dccd/compat/checkpoints.py explain_refusal "
-    "turns torch's 'Weights only load failed ... Unsupported operand 108' "
-    'into UnsafeCheckpointError ("was refused by torch\'s safe loader ... '
-    'Unpickling it may run arbitrary code") before it asks '
-    'checkpoint_problem(), which says "it is neither a zip archive nor a '
-    'pickle". Reproduce: import torch, mmrazor_dccd; from '
-    "mmengine.runner import load_checkpoint; open('/tmp/t.pth', "
-    "'w').write('loss: 0.31'); "
-    "load_checkpoint(torch.nn.Linear(1, 1), '/tmp/t.pth')"
-    ' (model.teacher_ckpt the same; load_from and --resume use the same '
-    'loader).')
 @pytest.mark.parametrize('text', TEXTS, ids=['log', 'note', 'html'])
 def test_text_file_teacher_checkpoint_is_named_not_a_checkpoint(
         model_cfg, tmp_path, text):

@@ -54,7 +54,9 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
         if len(inputs) != self.num_views:
             raise ValueError(f'Got {len(inputs)} views per image, '
                              f'num_views={self.num_views}: set the same '
-                             'num_views in MultiView and the preprocessor.')
+                             'num_views in MultiView and on the algorithm '
+                             '(model.num_views; DCCDDistill passes it to '
+                             'this preprocessor).')
         return super().forward(
             dict(inputs=self._stack(inputs),
                  data_samples=self._repeat(data.get('data_samples'),

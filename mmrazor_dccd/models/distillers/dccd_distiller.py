@@ -2,6 +2,7 @@
 """DCCD's wiring of MMRazor's ConfigurableDistiller from a few arguments."""
 import copy
 import difflib
+import math
 from typing import Dict, List, NamedTuple, Optional, Sequence, Union
 
 import torch
@@ -61,6 +62,22 @@ def _per_layer(value, num: int, name: str) -> List:
         raise ValueError(f'{name} has {len(value)} entries for {num} feature '
                          'layers.')
     return list(value)
+
+
+def _check_taus(losses: Dict[str, Optional[dict]]) -> None:
+    """Refuse a temperature that is not a positive number (a division by
+    it: inf/NaN losses at the first step) before anything is built."""
+    for key, loss in losses.items():
+        tau = None if loss is None else loss.get('tau')
+        if tau is None:
+            continue
+        if isinstance(tau, bool) or not isinstance(tau, (int, float)) or \
+                not math.isfinite(tau) or tau <= 0:
+            raise ValueError(
+                f'model.distiller.{key}.tau must be a positive, finite '
+                f'temperature, got {tau!r}: the loss divides by it. Fix: '
+                f'set {key}.tau > 0 (e.g. 0.1 for cc_loss, 4 for kd_loss), '
+                'or remove it for the default.')
 
 
 def _check_weights(losses: Dict[str, Optional[dict]]) -> None:
@@ -203,6 +220,7 @@ class DCCDDistiller(ConfigurableDistiller):
         dd_loss = _with_default(dd_loss, LOSS_TEMPLATES['dd_loss'])
         _check_weights(dict(cc_loss=cc_loss, dd_loss=dd_loss,
                             kd_loss=kd_loss))
+        _check_taus(dict(cc_loss=cc_loss, dd_loss=dd_loss, kd_loss=kd_loss))
         _check_weights({f'distill_losses.{name}': loss for name, loss in
                         kwargs.get('distill_losses', {}).items()})
         # Config key of each generated recorder, named in source errors.

@@ -166,7 +166,9 @@ class ChannelContrastiveLoss(nn.Module):
             raise ValueError(f'Unknown ChannelContrastiveLoss mode {mode!r}; '
                              f'use one of {MODES}.')
         if tau <= 0:
-            raise ValueError(f'tau must be positive, got {tau}.')
+            raise ValueError(
+                f'tau must be positive, got {tau}. Fix: set tau > 0 (the '
+                'temperature divides the similarities).')
         check_loss_weight(loss_weight, 'ChannelContrastiveLoss.loss_weight')
         self.tau = tau
         self.mode = mode

@@ -175,7 +175,9 @@ class DynamicDifferenceLoss(nn.Module):
         if num_views < 2:
             raise ValueError(f'num_views must be >= 2, got {num_views}.')
         if tau <= 0:
-            raise ValueError(f'tau must be positive, got {tau}.')
+            raise ValueError(
+                f'tau must be positive, got {tau}. Fix: set tau > 0 (the '
+                'temperature divides the similarities).')
         check_loss_weight(loss_weight, 'DynamicDifferenceLoss.loss_weight')
         self.num_views = num_views
         self.distance = distance
