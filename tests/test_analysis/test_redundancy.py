@@ -23,6 +23,7 @@ STUDENT_CFG = 'configs/mnist/resnet18-cifar-w4_mnist-student.py'
 DCCD_CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 
 
+@pytest.mark.fast
 def test_channel_samples_positions_and_images():
     feat = torch.arange(2 * 3 * 2 * 2, dtype=torch.float).view(2, 3, 2, 2)
     x = channel_samples(feat)
@@ -36,6 +37,7 @@ def test_channel_samples_positions_and_images():
         channel_samples(feat, 'pixels')
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize('samples', ['positions', 'images'])
 def test_identical_channels_are_fully_redundant(samples):
     torch.manual_seed(0)
@@ -50,6 +52,7 @@ def test_identical_channels_are_fully_redundant(samples):
     assert effective_rank(feat, samples) == pytest.approx(1.0, abs=1e-6)
 
 
+@pytest.mark.fast
 def test_independent_channels_are_not_redundant():
     torch.manual_seed(0)
     channels = 32
@@ -66,6 +69,7 @@ def _orthonormal_centred(rows, cols):
     return torch.linalg.qr(x - x.mean(dim=0))[0]  # columns sum to 0
 
 
+@pytest.mark.fast
 def test_effective_rank_counts_directions_by_energy():
     torch.manual_seed(0)
     signal = _orthonormal_centred(4000, 3)
@@ -83,6 +87,7 @@ def test_effective_rank_counts_directions_by_energy():
     assert effective_rank(torch.zeros(10, 4)) == 0.0
 
 
+@pytest.mark.fast
 def test_dead_channels():
     torch.manual_seed(0)
     feat = torch.relu(torch.randn(200, 8, 4, 4))
@@ -109,6 +114,7 @@ def test_dead_channels():
     assert 0 < out['effective_rank'] <= 5.0 + 1e-3
 
 
+@pytest.mark.fast
 def test_channel_similarity_centred_is_pearson_uncentred_is_the_loss():
     torch.manual_seed(0)
     feat_s = torch.randn(6, 5, 3, 3)

@@ -37,6 +37,7 @@ def _all(value=80.0, **override):
     return scores
 
 
+@pytest.mark.fast
 def test_interior_winner_by_the_worst_pair_rule():
     # beta3_tau0.1 is best on the worse of the two pairs.
     scores = _all(**{'beta3_tau0.1': (82, 81), 'beta10_tau0.2': (90, 79)})
@@ -46,6 +47,7 @@ def test_interior_winner_by_the_worst_pair_rule():
     assert axes == [[1, 3, 10], [0.05, 0.1, 0.2]]
 
 
+@pytest.mark.fast
 def test_edge_winner_extends_its_axis_until_interior():
     scores = _all(**{'beta10_tau0.1': (85, 85)})
     tuned = fmnist_v2.tune_scores(_rows(scores))
@@ -58,6 +60,7 @@ def test_edge_winner_extends_its_axis_until_interior():
     assert best == (10, 0.1) and axes[0] == [1, 3, 10, 30]
 
 
+@pytest.mark.fast
 def test_holm_adjusts_and_stays_monotone():
     adjusted = fmnist_v2_report.holm({'a': 0.01, 'b': 0.04, 'c': 0.03})
     assert adjusted['a'] == pytest.approx(0.03)
@@ -65,6 +68,7 @@ def test_holm_adjusts_and_stays_monotone():
     assert adjusted['b'] == pytest.approx(0.06)  # not 0.04: monotone
 
 
+@pytest.mark.fast
 def test_paired_stats_confidence_interval():
     st = fmnist_v2_report.paired_stats({1: 2.0, 2: 3.0, 3: 4.0},
                                        {1: 1.0, 2: 1.0, 3: 1.0})
