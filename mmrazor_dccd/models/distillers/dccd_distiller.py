@@ -1,9 +1,7 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """DCCD's wiring of MMRazor's ConfigurableDistiller from a few arguments."""
 import copy
-import difflib
-import math
-from typing import Dict, List, NamedTuple, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
@@ -11,9 +9,10 @@ import torch.nn as nn
 from mmrazor.models.distillers import ConfigurableDistiller
 from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 from mmrazor.registry import MODELS
-from ..losses import check_loss_weight
+from .dccd_config import (FeatureSpec, LayerSpec, as_mapping, channels_of,
+                          check_taus, check_weights, nearest_names, per_layer,
+                          set_num_views, with_default)
 
-LayerSpec = Union[str, Sequence[str], Dict[str, str]]
 DD_SOURCES = ('logits', 'features')
 # Chosen on the Fashion-MNIST validation split (docs/benchmark.md): L_cc in
 # batch mode, tau 0.1, beta 3 (on one view per image); no L_dd (no form of
@@ -23,89 +22,6 @@ DEFAULT_CC_LOSS = dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch',
 # What a loss given without 'type' (a partial --cfg-options override) updates.
 LOSS_TEMPLATES = dict(cc_loss=DEFAULT_CC_LOSS,
                       dd_loss=dict(type='DynamicDifferenceLoss'))
-
-
-def _as_mapping(layers: Optional[LayerSpec]) -> Dict[str, str]:
-    """``'a'``, ``['a', 'b']`` or ``{'a': 'ta'}`` -> student: teacher name."""
-    if layers is None:
-        return {}
-    if isinstance(layers, str):
-        return {layers: layers}
-    if isinstance(layers, dict):
-        return dict(layers)
-    return {layer: layer for layer in layers}
-
-
-def _with_default(loss: Optional[dict], default: dict) -> Optional[dict]:
-    """A loss config without ``type`` updates the default loss, so
-    ``--cfg-options model.distiller.dd_loss.loss_weight=0.1`` works on a
-    config that relies on the default."""
-    if loss is None or 'type' in loss:
-        return copy.deepcopy(loss)
-    return dict(copy.deepcopy(default), **loss)
-
-
-def _set_num_views(loss: dict, num_views: int, owner: str) -> dict:
-    given = loss.setdefault('num_views', num_views)
-    if given != num_views:
-        raise ValueError(
-            f"{loss.get('type')} has num_views={given} but {owner} has "
-            f'num_views={num_views}. Set num_views once, on the algorithm '
-            "(model.num_views); it is passed on to the distiller's losses.")
-    return loss
-
-
-def _per_layer(value, num: int, name: str) -> List:
-    if value is None or isinstance(value, int):
-        return [value] * num
-    if len(value) != num:
-        raise ValueError(f'{name} has {len(value)} entries for {num} feature '
-                         'layers.')
-    return list(value)
-
-
-def _check_taus(losses: Dict[str, Optional[dict]]) -> None:
-    """Refuse a temperature that is not a positive number (a division by
-    it: inf/NaN losses at the first step) before anything is built."""
-    for key, loss in losses.items():
-        tau = None if loss is None else loss.get('tau')
-        if tau is None:
-            continue
-        if isinstance(tau, bool) or not isinstance(tau, (int, float)) or \
-                not math.isfinite(tau) or tau <= 0:
-            raise ValueError(
-                f'model.distiller.{key}.tau must be a positive, finite '
-                f'temperature, got {tau!r}: the loss divides by it. Fix: '
-                f'set {key}.tau > 0 (e.g. 0.1 for cc_loss, 4 for kd_loss), '
-                'or remove it for the default.')
-
-
-def _check_weights(losses: Dict[str, Optional[dict]]) -> None:
-    """Refuse bad ``loss_weight`` values before anything is built."""
-    for key, loss in losses.items():
-        if loss is not None and 'loss_weight' in loss:
-            check_loss_weight(loss['loss_weight'], f'{key}.loss_weight')
-
-
-class _FeatureSpec(NamedTuple):
-    """What the config says about one feature layer (checked when run)."""
-    index: Optional[int]  # position in feature_layers; None for one layer
-    student: str
-    teacher: str
-    student_channels: Optional[int]
-    teacher_channels: Optional[int]
-
-
-def _nearest(name: str, names: List[str], num: int = 5) -> str:
-    close = difflib.get_close_matches(name, names, n=num, cutoff=0.4)
-    # Nothing close: show the top-level modules to start from.
-    close = close or [n for n in names if n and '.' not in n][:num]
-    return ', '.join(repr(n) for n in close)
-
-
-def _channels(record) -> Optional[int]:
-    return record.size(1) if isinstance(record, torch.Tensor) and \
-        record.dim() >= 2 else None
 
 
 @MODELS.register_module()
@@ -216,13 +132,13 @@ class DCCDDistiller(ConfigurableDistiller):
         if dd_source not in DD_SOURCES:
             raise ValueError(f'Unknown dd_source {dd_source!r}; use one of '
                              f'{DD_SOURCES}.')
-        cc_loss = _with_default(cc_loss, LOSS_TEMPLATES['cc_loss'])
-        dd_loss = _with_default(dd_loss, LOSS_TEMPLATES['dd_loss'])
-        _check_weights(dict(cc_loss=cc_loss, dd_loss=dd_loss,
-                            kd_loss=kd_loss))
-        _check_taus(dict(cc_loss=cc_loss, dd_loss=dd_loss, kd_loss=kd_loss))
-        _check_weights({f'distill_losses.{name}': loss for name, loss in
-                        kwargs.get('distill_losses', {}).items()})
+        cc_loss = with_default(cc_loss, LOSS_TEMPLATES['cc_loss'])
+        dd_loss = with_default(dd_loss, LOSS_TEMPLATES['dd_loss'])
+        check_weights(dict(cc_loss=cc_loss, dd_loss=dd_loss,
+                           kd_loss=kd_loss))
+        check_taus(dict(cc_loss=cc_loss, dd_loss=dd_loss, kd_loss=kd_loss))
+        check_weights({f'distill_losses.{name}': loss for name, loss in
+                       kwargs.get('distill_losses', {}).items()})
         # Config key of each generated recorder, named in source errors.
         source_keys = {}
         feature_specs = {}
@@ -256,20 +172,20 @@ class DCCDDistiller(ConfigurableDistiller):
             cfg['loss_forward_mappings'].setdefault(
                 loss_name, dict(preds_S=student, preds_T=teacher))
 
-        layers = _as_mapping(feature_layers)
+        layers = as_mapping(feature_layers)
         if dd_loss is not None and dd_source == 'features' and not layers:
             raise ValueError("dd_source='features' differences the first "
                              'feature layer: set feature_layers.')
         feat_connector = feat_t_connector = None
         if (cc_loss is not None or dd_source == 'features') and layers:
-            s_chs = _per_layer(student_channels, len(layers),
-                               'student_channels')
-            t_chs = _per_layer(teacher_channels, len(layers),
-                               'teacher_channels')
+            s_chs = per_layer(student_channels, len(layers),
+                              'student_channels')
+            t_chs = per_layer(teacher_channels, len(layers),
+                              'teacher_channels')
             for i, (s_layer, t_layer) in enumerate(layers.items()):
                 suffix = '' if len(layers) == 1 else f'_{i}'
                 record(f'feat{suffix}', s_layer, t_layer, 'feature_layers')
-                feature_specs[f'feat{suffix}'] = _FeatureSpec(
+                feature_specs[f'feat{suffix}'] = FeatureSpec(
                     None if len(layers) == 1 else i, s_layer, t_layer,
                     s_chs[i], t_chs[i])
                 connector_name = None
@@ -305,7 +221,7 @@ class DCCDDistiller(ConfigurableDistiller):
                     f'num_views >= 2, got num_views={num_views}. Set '
                     'model.num_views=2 with a MultiView(num_views=2) train '
                     'pipeline, or dd_loss=None (L_cc alone needs one view).')
-            _set_num_views(dd_loss, num_views, 'DCCDDistiller')
+            set_num_views(dd_loss, num_views, 'DCCDDistiller')
             if dd_source == 'logits':
                 add_loss('loss_dd', dd_loss, 'logits')
             else:
@@ -357,7 +273,8 @@ class DCCDDistiller(ConfigurableDistiller):
             raise ValueError(
                 f'DCCDDistiller {key}: {recorder.source!r} is not a module '
                 f'of the {who} ({type(model).__name__}). Nearest module '
-                f'names in the {who}: {_nearest(recorder.source, names)}. '
+                f'names in the {who}: '
+                f'{nearest_names(recorder.source, names)}. '
                 f'Fix: set {key} to a name from the {who}\'s '
                 '`named_modules()`.')
 
@@ -367,7 +284,7 @@ class DCCDDistiller(ConfigurableDistiller):
             self._check_channels(rec_name, spec)
         return super().compute_distill_losses()
 
-    def _check_channels(self, rec_name: str, spec: _FeatureSpec) -> None:
+    def _check_channels(self, rec_name: str, spec: FeatureSpec) -> None:
         """Stop before a connector meets a feature of another width: name
         the config key and the measured channel count."""
         measured = {}
@@ -376,7 +293,7 @@ class DCCDDistiller(ConfigurableDistiller):
             recorder = recorders.get_recorder(rec_name)
             if not recorder.data_buffer:
                 return
-            measured[who] = _channels(recorder.get_record_data())
+            measured[who] = channels_of(recorder.get_record_data())
         if None in measured.values():
             return
         at = '' if spec.index is None else f'[{spec.index}]'
