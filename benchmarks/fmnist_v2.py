@@ -30,11 +30,11 @@ import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.fileio import atomic_write
 from .fmnist import SELECT_FIELDS, make_run
-from .fmnist_grids import PAIRS, TEACHER
+from .fmnist_grids import DCCD_DD, PAIRS, TEACHER
 from .fmnist_v2_grids import (AXES, BASELINES, CONTROL_SEEDS, CONTROLS,
-                              EARLY_TEACHER, MAX_EXTENSIONS, SCHEDULES,
-                              TEACHER_ITERS, TEACHER_VAL_EVERY, TEST_SEEDS,
-                              TUNE_PAIRS, TUNE_SEEDS)
+                              DD_STUDY, EARLY_TEACHER, MAX_EXTENSIONS,
+                              SCHEDULES, TEACHER_ITERS, TEACHER_VAL_EVERY,
+                              TEST_SEEDS, TUNE_PAIRS, TUNE_SEEDS)
 from .results_store import ResultsStore, WorkDirLock
 from .run_spec import RunSpec, apply_run_spec
 from .runs import REPO, read_curve, set_options, train_and_evaluate
@@ -45,6 +45,8 @@ FINAL_FIELDS = ['protocol', 'pair', 'method', 'seed', 'val_top1',
 CONVERGED_FIELDS = ['pair', 'method', 'seed', 'val_top1', 'test_top1',
                     'seconds']
 CURVE_FIELDS = ['pair', 'method', 'seed', 'iter', 'val_top1']
+DD_FIELDS = ['pair', 'method', 'setting', 'seed', 'images_per_step',
+             'val_top1', 'seconds']
 NUMERIC = ['seed', 'iter', 'val_top1', 'test_top1', 'seconds']
 
 
@@ -84,7 +86,10 @@ def stores(s) -> Dict[str, ResultsStore]:
                                CONVERGED_FIELDS, ['pair', 'method', 'seed'],
                                NUMERIC),
         curves=ResultsStore(osp.join(r, 'fmnist_curves.csv'), CURVE_FIELDS,
-                            ['pair', 'method', 'seed', 'iter'], NUMERIC))
+                            ['pair', 'method', 'seed', 'iter'], NUMERIC),
+        ddstudy=ResultsStore(osp.join(r, 'fmnist_dd_study_v2.csv'),
+                             DD_FIELDS, ['pair', 'method', 'setting', 'seed'],
+                             NUMERIC + ['images_per_step']))
 
 
 # -- the grids -----------------------------------------------------------
@@ -194,6 +199,8 @@ def plan(stage, s, st) -> List[dict]:
         return [r for r in runs if (r['pair'], r['method'], r['setting'],
                                     str(r['seed'])) not in done]
     best = chosen(s, st)
+    if stage == 'ddstudy':
+        return plan_dd_study(s, st, best)
     missing = [m for m in s['methods'] if m not in best]
     if missing:
         raise SystemExit(f'Tuning is not finished for {missing}: run '
@@ -224,6 +231,30 @@ def plan(stage, s, st) -> List[dict]:
         if stage == 'final' else \
         (lambda r: (r['pair'], r['method'], str(r['seed'])))
     return [r for r in runs if key(r) not in done]
+
+
+def plan_dd_study(s, st, best) -> List[dict]:
+    """``L_dd`` at equal distinct images per step (item 6 of the issue):
+    DCCD's default (one view of 64) against two views of 64 images,
+    without and with ``L_dd``, on pair (a) at the converged schedule."""
+    if 'dccd' not in best:
+        raise SystemExit('Tuning is not finished for dccd: run --stage tune '
+                         '(it resumes) first.')
+    cc = setting_options('dccd', best['dccd'])
+    name = setting_name('dccd', best['dccd'])
+    runs = []
+    for seed in s['tune_seeds']:
+        runs.append(dict(_run('ddstudy', 'a', 'dccd', name, seed, cc,
+                              'converged'), batch=s['batch']))
+        for method, (images, opts) in DD_STUDY.items():
+            run = _run('ddstudy', 'a', 'dccd', name, seed, dict(cc, **opts),
+                       'converged')
+            run.update(method=method, config=DCCD_DD,
+                       batch=images * s['batch'] // 64)
+            runs.append(run)
+    done = st['ddstudy'].done()
+    return [r for r in runs if (r['pair'], r['method'], r['setting'],
+                                str(r['seed'])) not in done]
 
 
 def two_best_baselines(pair, s, st) -> List[str]:
@@ -280,7 +311,8 @@ def build_run_cfg(run, s, work_dir, teachers):
         cfg.model.teacher_ckpt = teachers[run['teacher']]
     set_options(cfg, run['options'])
     sched = s['schedules'][run['schedule']]
-    spec = RunSpec(iters=sched['iters'], batch=s['batch'], seed=run['seed'],
+    spec = RunSpec(iters=sched['iters'], batch=run.get('batch', s['batch']),
+                   seed=run['seed'],
                    num_per_class=s['num_per_class'],
                    val_images=s['val_images'], test_images=s['test_images'],
                    val_every=sched['val_every'])
@@ -291,13 +323,16 @@ def build_run_cfg(run, s, work_dir, teachers):
 
 def execute(run, s, work_dir, teachers, st) -> None:
     cfg = build_run_cfg(run, s, work_dir, teachers)
-    tuning = run['stage'] == 'tune'
+    tuning = run['stage'] in ('tune', 'ddstudy')
     splits = ('val', ) if tuning else ('val', 'test')
     desc = f"{run['pair']} {run['method']} {run['setting']} s{run['seed']}"
     metrics, seconds = train_and_evaluate(cfg, splits, desc=desc)
     row = dict(pair=run['pair'], method=run['method'], seed=run['seed'],
                val_top1=f"{metrics['val']:.2f}", seconds=f'{seconds:.1f}')
-    if tuning:
+    if run['stage'] == 'ddstudy':
+        st['ddstudy'].append(dict(row, setting=run['setting'],
+                                  images_per_step=run['batch']))
+    elif tuning:
         st['tune'].append(dict(row, setting=run['setting']))
     else:
         row['test_top1'] = f"{metrics['test']:.2f}"
@@ -382,7 +417,7 @@ def run_worker(args, s, work_dir) -> None:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--stage', default='all', choices=[
-        'teacher', 'tune', 'final', 'converged', 'report', 'all'])
+        'teacher', 'tune', 'final', 'converged', 'ddstudy', 'report', 'all'])
     parser.add_argument('--quick', action='store_true',
                         help='every stage, tiny data, grids and schedules '
                         '(what the tests run); results in the work dir')
@@ -406,7 +441,7 @@ def main(argv=None):
         torch.set_num_threads(max(1, os.cpu_count() or 1))
     from .fmnist_v2_report import write_report
     with WorkDirLock(work_dir, 'Fashion-MNIST v2 benchmark'):
-        stages = ['teacher', 'tune', 'final', 'converged'] \
+        stages = ['teacher', 'tune', 'final', 'converged', 'ddstudy'] \
             if args.stage == 'all' else [args.stage]
         for stage in stages:
             if stage != 'report':

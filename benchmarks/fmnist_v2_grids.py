@@ -9,7 +9,7 @@ centred on its protocol-v1 choice, scored on the validation split of pairs
 extends that axis by one value (times ``factor``), for every method alike,
 until it is interior or the axis has :data:`MAX_EXTENSIONS` extensions.
 """
-from .fmnist_grids import D
+from .fmnist_grids import DD_FORM, NO_DD, STRONG_CROP, D, dd, views
 
 # axis: (option key, short name, values, factor between values)
 AXES = {
@@ -48,3 +48,16 @@ SCHEDULES = {
 }
 # Knowledge controls: the DCCD default's chosen setting with another teacher.
 CONTROLS = ('dccd_random_teacher', 'dccd_early_teacher')
+
+# L_dd at equal distinct images per step (validation, pair (a), tuning
+# seeds, converged schedule): two views of 64 images (128 forwarded) with
+# DCCD's chosen L_cc, without and with L_dd (the v1 study's best form,
+# logits/mse at 0.1), and with stronger view augmentations. Each entry:
+# (images forwarded per step, options on top of the chosen L_cc).
+DD_STUDY = {
+    'dccd_2views64': (128, dict(NO_DD)),
+    'dccd_cc_dd_2views64': (128, dd(0.1, **DD_FORM)),
+    'dccd_cc_dd_2views64_strong': (128, dict(
+        dd(0.1, **DD_FORM),
+        **{'train_dataloader.dataset.pipeline': views(crop=STRONG_CROP)})),
+}

@@ -146,6 +146,20 @@ def write_report(s, st, work_dir) -> None:
         parts += [f"| {r['method']} | {r['settings']} | {r['runs']} |"
                   for r in rows]
         parts.append('')
+    dd_rows = st['ddstudy'].rows()
+    if dd_rows:
+        parts += ['### `L_dd` at equal distinct images per step '
+                  '(validation, pair (a), converged schedule)', '',
+                  '| method | images forwarded / step | val top-1 | seeds | '
+                  'train s/run |', '| --- | --- | --- | --- | --- |']
+        for method in dict.fromkeys(r['method'] for r in dd_rows):
+            rs = [r for r in dd_rows if r['method'] == method]
+            mean, std = report.mean_std(float(r['val_top1']) for r in rs)
+            secs = report.mean_std(float(r['seconds']) for r in rs)[0]
+            parts.append(f"| {method} | {rs[0]['images_per_step']} | "
+                         f'{mean:.2f} +- {std:.2f} | {len(rs)} | '
+                         f'{secs:.0f} |')
+        parts.append('')
     curves = st['curves'].rows()
     if curves:
         plot_curves(curves, osp.join(s['results'], 'fmnist_curves.png'))
