@@ -28,6 +28,7 @@ from mmrazor_dccd.utils.fileio import atomic_write
 from .pruning_common import REPO, add_common_args, budget, experiment, teacher
 from .pruning_pipeline import cascade, finetune, prune
 from .report import mean_std
+from .results_store import ResultsStore, WorkDirLock
 
 FIELDS = [
     'method', 'pruning', 'distill_while_pruning', 'finetune', 'cascade',
@@ -117,16 +118,32 @@ def plot(summary, path):
     plt.close(fig)
 
 
-def run_seed(t, b, e, w, ref, rows, save):
-    """Every pipeline of the report for one seed (``b.seed``)."""
+def _single_name(method, dwp, ft):
+    return {'l1': 'L1', 'groupfisher': 'GF'}[method] + (
+        '+DCCD-prune' if dwp == 'dccd' else '') + f' -> {ft.upper()}'
+
+
+def _cascade_name(i, dccd):
+    return ('cascade ' + ('TA' if i == 0 else 'student') +
+            (' DCCD' if dccd else ' CE'))
+
+
+def run_seed(t, b, e, w, ref, store, save):
+    """Every pipeline of the report for one seed (``b.seed``); a pipeline
+    whose rows are all in ``store`` is skipped (the report resumes)."""
     kw = dict(budget=b, experiment=e)
 
     def add(*args):
-        rows.append(row(*args[:5], b.seed, *args[5:]))
-        print(rows[-1], flush=True)
+        store.append(row(*args[:5], b.seed, *args[5:]))
+        print(store.rows()[-1], flush=True)
         save()
 
+    def done(*names):
+        return all(store.has(method=n, seed=b.seed) for n in names)
+
     def single(method, target, dwp, fts):
+        if done(*(_single_name(method, dwp, ft) for ft in fts)):
+            return
         pruned = prune(method,
                        t,
                        target,
@@ -138,18 +155,16 @@ def run_seed(t, b, e, w, ref, rows, save):
                              osp.join(w, f'{method}_{dwp}_ft_{ft}'),
                              teacher=t if ft == 'dccd' else None,
                              **kw)
-            name = {
-                'l1': 'L1',
-                'groupfisher': 'GF'
-            }[method] + ('+DCCD-prune'
-                         if dwp == 'dccd' else '') + f' -> {ft.upper()}'
-            add(name, method, dwp, ft, 'no', tuned, ref['flops'],
+            add(_single_name(method, dwp, ft), method, dwp, ft, 'no', tuned,
+                ref['flops'],
                 pruned['seconds'] + tuned['seconds'])
 
     single('l1', 0.25, 'ce', ['ce', 'dccd'])
     single('groupfisher', 0.25, 'ce', ['ce', 'dccd'])
     single('groupfisher', 0.25, 'dccd', ['dccd'])
     for dccd in (False, True):
+        if done(_cascade_name(0, dccd), _cascade_name(1, dccd)):
+            continue
         stages = cascade(t,
                          osp.join(w, f'cascade_{int(dccd)}'),
                          b,
@@ -157,9 +172,8 @@ def run_seed(t, b, e, w, ref, rows, save):
                          dccd=dccd)
         ft = 'dccd' if dccd else 'ce'
         for i, s in enumerate(stages):
-            name = ('cascade ' + ('TA' if i == 0 else 'student') +
-                    (' DCCD' if dccd else ' CE'))
-            add(name, 'groupfisher', ft, ft, 'yes', s['finetuned'],
+            add(_cascade_name(i, dccd), 'groupfisher', ft, ft, 'yes',
+                s['finetuned'],
                 ref['flops'],
                 s['pruned']['seconds'] + s['finetuned']['seconds'])
 
@@ -205,7 +219,8 @@ def main(argv=None):
             shutil.copy(args.from_runs, runs_path)
         write_summary(rows, csv_path, png_path)
     else:
-        run_report(args, w, runs_path, csv_path, png_path)
+        with WorkDirLock(w, 'pruning report'):
+            run_report(args, w, runs_path, csv_path, png_path)
     if args.update_docs:
         out = osp.join(REPO, 'docs', 'results')
         os.makedirs(out, exist_ok=True)
@@ -216,8 +231,9 @@ def main(argv=None):
 
 
 def run_report(args, w, runs_path, csv_path, png_path):
-    """Every pipeline once per seed; the tables are rewritten after every
-    row, so a partial run still leaves its table."""
+    """Every pipeline once per seed; each finished pipeline's rows are
+    stored at once and the tables rewritten, so a partial run leaves its
+    table and a rerun resumes."""
     b, e, t = budget(args), experiment(args), teacher(args)
     start = time.time()
     from mmrazor.registry import MODELS
@@ -225,18 +241,20 @@ def run_report(args, w, runs_path, csv_path, png_path):
     ref = count_resources(MODELS.build(copy.deepcopy(e.architecture)),
                           e.input_shape)
 
-    def save():
-        write_csv(runs_path, FIELDS, rows)
-        write_summary(rows, csv_path, png_path)
+    # Every finished pipeline's rows are appended at once; a rerun with the
+    # same --work-dir skips them.
+    store = ResultsStore(runs_path, FIELDS, ['method', 'seed'])
 
-    seeds = args.seeds or [b.seed]
-    rows = [
-        row('teacher (w16)', 'none', '-', '-', 'no', '-',
-            dict(ref, top1=t.get('top1', float('nan'))), ref['flops'], 0)
-    ]
-    for seed in seeds:
+    def save():
+        write_summary(store.rows(), csv_path, png_path)
+
+    if not store.has(method='teacher (w16)', seed='-'):
+        store.append(row('teacher (w16)', 'none', '-', '-', 'no', '-',
+                         dict(ref, top1=t.get('top1', float('nan'))),
+                         ref['flops'], 0))
+    for seed in args.seeds or [b.seed]:
         b.seed = seed
-        run_seed(t, b, e, osp.join(w, f'seed{seed}'), ref, rows, save)
+        run_seed(t, b, e, osp.join(w, f'seed{seed}'), ref, store, save)
 
     total = time.time() - start
     print(f'Command: python tools/pruning/pruning_report.py '

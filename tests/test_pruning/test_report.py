@@ -63,3 +63,20 @@ def test_docs_table_is_the_summary_of_the_recorded_runs(
     with open(osp.join(docs, 'pruning.csv')) as f:
         assert rebuilt == f.read()
     assert (tmp_path / 'pruning_acc_vs_flops.png').stat().st_size > 10_000
+
+
+def test_quick_report_resumes_without_retraining(tmp_path):
+    """Every finished pipeline is stored at once; a rerun skips it."""
+    from dccd_test_utils import run_tool
+    env = dict(MMRAZOR_DCCD_CACHE=str(tmp_path / 'cache'))
+    work = tmp_path / 'report'
+    run_tool('tools/pruning/pruning_report.py', '--quick', '--work-dir',
+             str(work), env_extra=env)
+    rows = (work / 'pruning_runs.csv').read_text()
+    methods = {line.split(',')[0] for line in rows.splitlines()[1:]}
+    assert {'teacher (w16)', 'L1 -> CE', 'GF+DCCD-prune -> DCCD',
+            'cascade student DCCD'} <= methods
+    proc = run_tool('tools/pruning/pruning_report.py', '--quick',
+                    '--work-dir', str(work), env_extra=env)
+    assert (work / 'pruning_runs.csv').read_text() == rows
+    assert "'method':" not in proc.stdout  # no pipeline ran again
