@@ -152,9 +152,6 @@ def test_tool_on_student_and_distillation_checkpoints(tmp_path):
     assert result['layer'] == 'backbone.layer4'
     assert result['images'] == 300 and result['feature_shape'] == [32, 4, 4]
     assert result['channels'] == 32 and result['num_samples'] == 300 * 16
-    assert 0 <= result['mean_abs_correlation'] <= 1
-    assert 1 <= result['effective_rank'] <= 32
-    assert 0 <= result['dead_channels'] <= 32
     assert 'of 32' in proc.stderr
 
     # The same student inside a distillation checkpoint, read through the

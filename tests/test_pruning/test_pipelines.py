@@ -46,7 +46,6 @@ def test_prune_then_distill_l1(mnist_experiment, w16, teacher_ckpt,
                      TINY,
                      mnist_experiment,
                      teacher=teacher)
-    assert 0 <= tuned['top1'] <= 100
     model = _load(tuned, w16)
     assert not any(isinstance(m, DynamicMixin) for m in model.modules())
     chans = conv_channels(model)
@@ -110,7 +109,6 @@ def test_cascade_with_dccd(mnist_experiment, w16, teacher_ckpt,
     assert sum(student.values()) == sum(ta.values()) - 96
     assert stages[1]['pruned']['flops'] < stages[0]['pruned']['flops']
     for s in stages:
-        assert 0 <= s['finetuned']['top1'] <= 100
         _load(s['finetuned'], w16)
     # The second stage starts from the assistant's weights (MMRazor's
     # dynamic ops alone would re-initialise them): after one pruning step
