@@ -15,6 +15,7 @@ in ``docs/results/`` (``--quick``: the work dir), so the benchmark resumes
 on any machine from the committed files: a rerun skips what is stored.
 """
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -440,7 +441,11 @@ def main(argv=None):
     if 'OMP_NUM_THREADS' not in os.environ:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
     from .fmnist_v2_report import write_report
-    with WorkDirLock(work_dir, 'Fashion-MNIST v2 benchmark'):
+
+    # The stores may live outside the work dir (docs/results): lock both.
+    results_lock = WorkDirLock(s['results'], 'Fashion-MNIST v2 benchmark') \
+        if s['results'] != work_dir else contextlib.nullcontext()
+    with WorkDirLock(work_dir, 'Fashion-MNIST v2 benchmark'), results_lock:
         stages = ['teacher', 'tune', 'final', 'converged', 'ddstudy'] \
             if args.stage == 'all' else [args.stage]
         for stage in stages:
