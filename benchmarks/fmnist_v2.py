@@ -369,6 +369,11 @@ def run_stage(stage, args, s, work_dir) -> None:
     if stage == 'teacher':
         print(f"Teacher: val {info['val']:.2f}, test {info['test']:.2f} "
               f"({info['seconds']:.0f} s); early weights {early}")
+        from .fmnist_v2_report import plot_teacher_curve
+        plot_teacher_curve(
+            info['curve'], osp.join(s['results'], 'fmnist_teacher_v2.png'),
+            f"Protocol v2 teacher: val {info['val']:.2f}, test "
+            f"{info['test']:.2f} after {s['teacher_iters']} iterations")
         return
     add_teacher_rows(s, st, info)
     teachers = dict(final=ckpt, early=early, random=None)

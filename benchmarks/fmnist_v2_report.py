@@ -124,6 +124,20 @@ def plot_curves(rows: List[dict], path: str) -> None:
     plt.close(fig)
 
 
+def plot_teacher_curve(curve, path: str, title: str) -> None:
+    """The teacher's validation top-1 against iteration."""
+    plt = report._pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    ax.plot([c[0] for c in curve], [c[1] for c in curve], marker='o', ms=3)
+    ax.set_xlabel('iteration')
+    ax.set_ylabel('validation top-1 (%)')
+    ax.set_title(title, fontsize=9)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def write_report(s, st, work_dir) -> None:
     parts = ['# Fashion-MNIST, protocol v2', '']
     final = [r for r in st['final'].rows() if r['protocol'] == 'v2']
