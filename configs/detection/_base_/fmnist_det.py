@@ -75,9 +75,9 @@ val_evaluator = dict(
 test_evaluator = dict(
     val_evaluator, ann_file=data_root + 'annotations/instances_test.json')
 
-max_iters = 1500
+max_iters = 1000
 train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
+    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=250)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 param_scheduler = [

@@ -6,7 +6,7 @@ _base_ = [
     '../_base_/models/retinanet_fmnist-det.py',
     '../_base_/fmnist_det.py',
 ]
-teacher_ckpt = 'work_dirs/retinanet_r18cifar-w16_fpn_fmnist-det/iter_1500.pth'
+teacher_ckpt = 'work_dirs/retinanet_r18cifar-w16_fpn_fmnist-det/iter_1000.pth'
 levels = (0, 1, 2)
 model = dict(
     _scope_='mmrazor',

@@ -9,7 +9,7 @@ _base_ = [
     '../_base_/fmnist_det.py',
 ]
 # Written by tools/train.py with retinanet_r18cifar-w16_fpn_fmnist-det.py.
-teacher_ckpt = 'work_dirs/retinanet_r18cifar-w16_fpn_fmnist-det/iter_1500.pth'
+teacher_ckpt = 'work_dirs/retinanet_r18cifar-w16_fpn_fmnist-det/iter_1000.pth'
 levels = (0, 1, 2)  # strides 4, 8, 16: 24x24, 12x12, 6x6 maps at 96x96
 cc_loss = dict(
     type='ChannelContrastiveLoss', tau=0.1, mode='per_sample',
