@@ -59,7 +59,8 @@ def settings(args) -> dict:
                                 converged=dict(iters=8, val_every=4)),
                  tune_pairs=TUNE_PAIRS, tune_seeds=(10, ),
                  test_seeds=(5, ), control_seeds=(5, ),
-                 methods=('kd', 'dccd'), values=2, max_extensions=1,
+                 methods=('kd', 'dccd'), values=(2, 1), max_extensions=1,
+                 pairs=('a', 'b'),
                  results=osp.abspath(args.work_dir))
     else:
         s = dict(num_per_class=None, val_images=None, test_images=None,
@@ -67,7 +68,7 @@ def settings(args) -> dict:
                  teacher_val_every=TEACHER_VAL_EVERY, schedules=SCHEDULES,
                  tune_pairs=TUNE_PAIRS, tune_seeds=TUNE_SEEDS,
                  test_seeds=TEST_SEEDS, control_seeds=CONTROL_SEEDS,
-                 methods=tuple(AXES), values=None,
+                 methods=tuple(AXES), values=None, pairs=tuple(PAIRS),
                  max_extensions=MAX_EXTENSIONS,
                  results=osp.join(REPO, 'docs', 'results'))
     if args.results:
@@ -136,8 +137,9 @@ def worst_pair(diffs: Dict[str, Dict[int, float]], s) -> Optional[float]:
 def grid(method: str, scores, s) -> Tuple[List[list], Optional[tuple]]:
     """The method's current grid (axes, with the extensions its results
     asked for) and its winner (None while settings are missing)."""
-    axes = [list(values[:s['values']] if s['values'] else values)
-            for _, _, values, _ in AXES[method]]
+    # --quick: the first `values[i]` values of axis i.
+    axes = [list(values[:s['values'][i]] if s['values'] else values)
+            for i, (_, _, values, _) in enumerate(AXES[method])]
     extensions = [0] * len(axes)
     while True:
         points = list(itertools.product(*axes))
@@ -208,7 +210,7 @@ def plan(stage, s, st) -> List[dict]:
                          '--stage tune (it resumes) first.')
     schedule = 'short' if stage == 'final' else 'converged'
     store = st['final'] if stage == 'final' else st['converged']
-    for pair in PAIRS:
+    for pair in s['pairs']:
         if stage == 'final':
             methods = ['student', *s['methods']]
         else:
@@ -351,7 +353,7 @@ def execute(run, s, work_dir, teachers, st) -> None:
 
 
 def add_teacher_rows(s, st, info) -> None:
-    for pair in PAIRS:
+    for pair in s['pairs']:
         row = dict(pair=pair, method='teacher', seed=0,
                    val_top1=f"{info['val']:.2f}",
                    test_top1=f"{info['test']:.2f}",
