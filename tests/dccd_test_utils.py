@@ -19,3 +19,28 @@ def run_tool(*args, timeout=900, check=True, env_extra=None, **kwargs):
         raise AssertionError(f'{args} failed ({proc.returncode}):\n'
                              f'{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}')
     return proc
+
+
+def _gloo_entry(rank, world_size, store_file, fn, args):
+    import torch.distributed as dist
+
+    # A FileStore needs no port (a port found free can be taken before the
+    # store binds it when test workers run side by side).
+    dist.init_process_group('gloo', init_method=f'file://{store_file}',
+                            rank=rank, world_size=world_size)
+    try:
+        fn(rank, world_size, *args)
+        # No rank may tear its connections down while a peer's collective
+        # is still in flight (gloo aborts the peer with SIGABRT).
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()
+
+
+def spawn_gloo(fn, tmp_path, *args, world_size=2):
+    """Run ``fn(rank, world_size, *args)`` in ``world_size`` CPU processes
+    joined in one gloo process group."""
+    import torch.multiprocessing as mp
+    store_file = osp.join(str(tmp_path), 'gloo_store')
+    mp.spawn(_gloo_entry, args=(world_size, store_file, fn, args),
+             nprocs=world_size, join=True)

@@ -6,22 +6,13 @@ per-rank means, averaged gradients) equals one process on the global batch.
 ``batch`` mode embeds each channel over the *per-rank* batch: under DDP it
 contrasts channels of each rank's local batch (documented in docs/method.md).
 """
-import os
-import socket
-
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 import torch.nn as nn
+from dccd_test_utils import spawn_gloo
 from torch.nn.parallel import DistributedDataParallel
 
 from mmrazor_dccd.models.losses import channel_contrastive_loss
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def _models():
@@ -32,9 +23,7 @@ def _models():
     return student, teacher, inputs
 
 
-def _worker(rank, world_size, port, out, mode):
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=world_size)
+def _worker(rank, world_size, out, mode):
     student, teacher, inputs = _models()
     ddp = DistributedDataParallel(student)
     local = inputs.chunk(world_size)[rank]
@@ -46,12 +35,11 @@ def _worker(rank, world_size, port, out, mode):
     if rank == 0:
         torch.save(dict(loss=mean_loss, grad=student.weight.grad.clone()),
                    out)
-    dist.destroy_process_group()
 
 
 def _run_ddp(tmp_path, mode):
     out = str(tmp_path / f'{mode}.pth')
-    mp.spawn(_worker, args=(2, _free_port(), out, mode), nprocs=2, join=True)
+    spawn_gloo(_worker, tmp_path, out, mode)
     return torch.load(out)
 
 

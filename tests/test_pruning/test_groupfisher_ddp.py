@@ -4,21 +4,14 @@
 group exists), then the mutator, then the DCCD recorders."""
 import copy
 import os.path as osp
-import socket
 
 import pytest
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 import torch.nn as nn
+from dccd_test_utils import spawn_gloo
 
 CFG = 'configs/pruning/group-fisher-dccd_r18w16_mnist.py'
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def _norms(module: nn.Module) -> set:
@@ -57,25 +50,18 @@ def _facts(model) -> dict:
                 hooked=hooked)
 
 
-def _worker(rank, world_size, port, repo, out):
-    dist.init_process_group('gloo',
-                            init_method=f'tcp://127.0.0.1:{port}',
-                            rank=rank,
-                            world_size=world_size)
-    try:
-        facts = _facts(_build(repo))
-        gathered = [None] * world_size
-        dist.all_gather_object(gathered, facts)
-        if rank == 0:
-            torch.save(gathered, out)
-    finally:
-        dist.destroy_process_group()
+def _worker(rank, world_size, repo, out):
+    facts = _facts(_build(repo))
+    gathered = [None] * world_size
+    dist.all_gather_object(gathered, facts)
+    if rank == 0:
+        torch.save(gathered, out)
 
 
 def test_groupfisher_dccd_initialises_through_its_parents_under_ddp(
         repo, tmp_path):
     out = str(tmp_path / 'facts.pth')
-    mp.spawn(_worker, args=(2, free_port(), repo, out), nprocs=2, join=True)
+    spawn_gloo(_worker, tmp_path, repo, out)
     ranks = torch.load(out, weights_only=False)
     single = _facts(_build(repo))
     # Without a process group GroupFisher keeps plain BN (the mutator's
