@@ -7,6 +7,8 @@ knowledge controls (docs/benchmark.md, "Protocol v2").
     python tools/benchmark/fmnist_v2.py --stage tune       # val, grids
     python tools/benchmark/fmnist_v2.py --stage final      # 400 its, test
     python tools/benchmark/fmnist_v2.py --stage converged  # 2,000 its
+    python tools/benchmark/fmnist_v2.py --stage ddstudy    # L_dd, val
+    python tools/benchmark/fmnist_v2.py --stage redundancy # channels
     python tools/benchmark/fmnist_v2.py --stage report
     python tools/benchmark/fmnist_v2.py --quick            # all, tiny
 
@@ -379,6 +381,9 @@ def run_stage(stage, args, s, work_dir) -> None:
         return
     add_teacher_rows(s, st, info)
     teachers = dict(final=ckpt, early=early, random=None)
+    if stage == 'redundancy':
+        from . import fmnist_v2_redundancy
+        return fmnist_v2_redundancy.run_stage(s, st, work_dir, teachers)
     while True:  # tuning grows its grids from its own results
         runs = plan(stage, s, st)
         print(f'Fashion-MNIST v2, stage {stage}: {len(runs)} runs to do; '
@@ -425,7 +430,8 @@ def run_worker(args, s, work_dir) -> None:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--stage', default='all', choices=[
-        'teacher', 'tune', 'final', 'converged', 'ddstudy', 'report', 'all'])
+        'teacher', 'tune', 'final', 'converged', 'ddstudy', 'redundancy',
+        'report', 'all'])
     parser.add_argument('--quick', action='store_true',
                         help='every stage, tiny data, grids and schedules '
                         '(what the tests run); results in the work dir')
@@ -453,7 +459,8 @@ def main(argv=None):
     results_lock = WorkDirLock(s['results'], 'Fashion-MNIST v2 benchmark') \
         if s['results'] != work_dir else contextlib.nullcontext()
     with WorkDirLock(work_dir, 'Fashion-MNIST v2 benchmark'), results_lock:
-        stages = ['teacher', 'tune', 'final', 'converged', 'ddstudy'] \
+        stages = ['teacher', 'tune', 'final', 'converged', 'ddstudy',
+                  'redundancy'] \
             if args.stage == 'all' else [args.stage]
         for stage in stages:
             if stage != 'report':

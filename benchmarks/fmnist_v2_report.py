@@ -174,6 +174,14 @@ def write_report(s, st, work_dir) -> None:
                          f'{mean:.2f} +- {std:.2f} | {len(rs)} | '
                          f'{secs:.0f} |')
         parts.append('')
+    from .fmnist_v2_redundancy import store as redundancy_store
+    from .fmnist_v2_redundancy import table as redundancy_table
+    redundancy = redundancy_store(s).rows()
+    if redundancy:
+        parts += ['### Feature redundancy of the students (validation)',
+                  '', '`fmnist_redundancy.csv` also holds samples = images '
+                  '(one pooled vector per image).', '']
+        parts += redundancy_table(redundancy)
     curves = st['curves'].rows()
     if curves:
         plot_curves(curves, osp.join(s['results'], 'fmnist_curves.png'))

@@ -120,3 +120,22 @@ def test_quick_mode_end_to_end(tmp_path):
     assert images == {'dccd': 16, 'dccd_2views64': 32,
                       'dccd_cc_dd_2views64': 32,
                       'dccd_cc_dd_2views64_strong': 32}
+    # Feature redundancy of every table run of the student, KD (also the
+    # best baseline here), DCCD and the random-teacher control, both
+    # schedules, both sample modes, on the layer DCCD distils.
+    red = _read(work / 'fmnist_redundancy.csv')
+    for schedule in ('short', 'converged'):
+        for pair, layer in (('a', 'backbone.layer4'),
+                            ('b', 'backbone.layer3')):
+            got = [r for r in red
+                   if r['schedule'] == schedule and r['pair'] == pair]
+            assert {r['method'] for r in got} == {
+                'student', 'kd', 'dccd', 'dccd_random_teacher'}
+            assert {r['layer'] for r in got} == {layer}
+            assert {r['samples'] for r in got} == {'positions', 'images'}
+    for r in red:
+        channels = int(r['channels'])
+        assert channels in (16, 32) and int(r['images']) == 100
+        assert 1.0 <= float(r['effective_rank']) <= channels
+        assert 0 <= int(r['dead_channels']) <= channels
+    assert 'Feature redundancy' in (work / 'fmnist_v2.md').read_text()
