@@ -21,15 +21,13 @@ import json
 import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import torch
 from tqdm import tqdm
 
 import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
-from . import report
+from . import report, workers
 from .fmnist_grids import (BASELINES, METHODS, MODELS, OURS, PAIRS, RENAMED,
                            SAFETY_SEEDS, STUDY, TEACHER, safety_grid)
 from .results_store import ResultsStore, WorkDirLock
@@ -390,24 +388,14 @@ def run_stage(args, s, work_dir):
                               test_top1=f"{info['test']:.2f}",
                               seconds=f"{info['seconds']:.1f}"))
     if args.jobs > 1:
-        queue = osp.join(work_dir, f'queue_{args.stage}.json')
-        with open(queue, 'w') as f:
-            json.dump(runs, f)
-        env = dict(os.environ, OMP_NUM_THREADS='1',
-                   PYTHONPATH=os.pathsep.join(
-                       filter(None, [REPO, os.environ.get('PYTHONPATH')])))
-        base = [sys.executable, '-m', 'benchmarks.fmnist', '--stage',
-                args.stage, '--work-dir', work_dir
-                ] + (['--quick'] if args.quick else [])
+        argv = ['--stage', args.stage, '--work-dir', work_dir] + \
+            (['--quick'] if args.quick else [])
         for key in ('iters', 'teacher_iters'):
             if getattr(args, key):
-                base += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
-        procs = [subprocess.Popen(
-            base + ['--queue', f'{queue}:{i}:{args.jobs}'], env=env,
-            cwd=REPO) for i in range(args.jobs)]
-        if any(p.wait() for p in procs):
-            raise SystemExit('A benchmark worker failed; see above. Rerun to '
-                             'resume: finished runs are kept.')
+                argv += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
+        workers.start('benchmarks.fmnist', argv,
+                      osp.join(work_dir, f'queue_{args.stage}.json'), runs,
+                      args.jobs)
         return
     for run in tqdm(runs, desc=f'{args.stage} runs', position=0, unit='run'):
         execute(run, s, work_dir, ckpt, select, final)
@@ -415,12 +403,11 @@ def run_stage(args, s, work_dir):
 
 def run_worker(args, s, work_dir):
     """A worker of ``--jobs N``: its share of the queued runs."""
-    path, index, jobs = args.queue.rsplit(':', 2)
-    with open(path) as f:
-        runs = json.load(f)[int(index)::int(jobs)]
+    index, runs = workers.share(args.queue)
     select, final = stores(work_dir)
     ckpt, _ = get_teacher(s, work_dir)
-    for run in tqdm(runs, desc=f'worker {index}', position=0):
+    for run in tqdm(workers.while_parent_lives(runs), total=len(runs),
+                    desc=f'worker {index}', position=0):
         execute(run, s, work_dir, ckpt, select, final)
 
 

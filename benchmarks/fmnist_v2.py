@@ -19,11 +19,8 @@ on any machine from the committed files: a rerun skips what is stored.
 import argparse
 import contextlib
 import itertools
-import json
 import os
 import os.path as osp
-import subprocess
-import sys
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -32,6 +29,7 @@ from tqdm import tqdm
 import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.fileio import atomic_write
+from . import workers
 from .fmnist import SELECT_FIELDS, make_run
 from .fmnist_grids import DCCD_DD, PAIRS, TEACHER
 from .fmnist_v2_grids import (AXES, BASELINES, CONTROL_SEEDS, CONTROLS,
@@ -400,30 +398,19 @@ def run_stage(stage, args, s, work_dir) -> None:
 
 
 def run_workers(runs, args, s, work_dir) -> None:
-    queue = osp.join(work_dir, 'queue_v2.json')
-    atomic_write(json.dumps(runs), queue)
-    env = dict(os.environ, OMP_NUM_THREADS='1',
-               PYTHONPATH=os.pathsep.join(
-                   filter(None, [REPO, os.environ.get('PYTHONPATH')])))
-    base = [sys.executable, '-m', 'benchmarks.fmnist_v2', '--work-dir',
-            work_dir, '--results', s['results']] + \
-        (['--quick'] if args.quick else [])
-    procs = [subprocess.Popen(
-        base + ['--queue', f'{queue}:{i}:{args.jobs}'], env=env, cwd=REPO)
-        for i in range(args.jobs)]
-    if any(p.wait() for p in procs):
-        raise SystemExit('A benchmark worker failed; see above. Rerun to '
-                         'resume: finished runs are kept.')
+    workers.start('benchmarks.fmnist_v2',
+                  ['--work-dir', work_dir, '--results', s['results']] +
+                  (['--quick'] if args.quick else []),
+                  osp.join(work_dir, 'queue_v2.json'), runs, args.jobs)
 
 
 def run_worker(args, s, work_dir) -> None:
-    path, index, jobs = args.queue.rsplit(':', 2)
-    with open(path) as f:
-        runs = json.load(f)[int(index)::int(jobs)]
+    index, runs = workers.share(args.queue)
     ckpt, early, _ = get_teacher(s, work_dir)
     teachers = dict(final=ckpt, early=early, random=None)
     st = stores(s)
-    for run in tqdm(runs, desc=f'worker {index}', position=0):
+    for run in tqdm(workers.while_parent_lives(runs), total=len(runs),
+                    desc=f'worker {index}', position=0):
         execute(run, s, work_dir, teachers, st)
 
 

@@ -20,7 +20,6 @@ import json
 import os
 import os.path as osp
 import shutil
-import subprocess
 import sys
 
 import torch
@@ -30,7 +29,7 @@ from tqdm import tqdm
 import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.fileio import atomic_write
-from . import report
+from . import report, workers
 from .mnist_grids import ABLATION, ALL, BASE, FULL, TEACHER, D
 from .results_store import ResultsStore, WorkDirLock
 from .run_spec import RunSpec, apply_run_spec, train_dataset_key
@@ -196,18 +195,8 @@ def write_outputs(store, work_dir, s, update_docs) -> None:
 
 def run_workers(args, argv, jobs, work_dir) -> None:
     """Share ``jobs`` among ``args.jobs`` single-threaded processes."""
-    queue = osp.join(work_dir, 'queue.json')
-    atomic_write(json.dumps(jobs), queue)
-    env = dict(os.environ, OMP_NUM_THREADS='1',
-               PYTHONPATH=os.pathsep.join(
-                   filter(None, [REPO, os.environ.get('PYTHONPATH')])))
-    procs = [subprocess.Popen(
-        [sys.executable, '-m', 'benchmarks.mnist', *argv, '--work-dir',
-         work_dir, '--queue', f'{queue}:{i}:{args.jobs}'], env=env, cwd=REPO)
-        for i in range(args.jobs)]
-    if any(p.wait() for p in procs):
-        raise SystemExit('A benchmark worker failed; see its output above. '
-                         'Rerun to resume: finished runs are kept.')
+    workers.start('benchmarks.mnist', [*argv, '--work-dir', work_dir],
+                  osp.join(work_dir, 'queue.json'), jobs, args.jobs)
 
 
 def main(argv=None):
@@ -219,11 +208,10 @@ def main(argv=None):
     store = ResultsStore(osp.join(work_dir, 'results.csv'), FIELDS,
                          ['method', 'seed'], ['seed', 'top1', 'seconds'])
     if args.queue:  # a worker of --jobs N; the parent holds the lock
-        path, index, jobs = args.queue.rsplit(':', 2)
-        with open(path) as f:
-            mine = json.load(f)[int(index)::int(jobs)]
+        index, mine = workers.share(args.queue)
         ckpt, _ = get_teacher(s, work_dir)
-        for job in tqdm(mine, desc=f'worker {index}', position=0):
+        for job in tqdm(workers.while_parent_lives(mine), total=len(mine),
+                        desc=f'worker {index}', position=0):
             execute(tuple(job), args, s, work_dir, ckpt, store)
         return
     if 'OMP_NUM_THREADS' not in os.environ:
