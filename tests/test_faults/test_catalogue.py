@@ -226,6 +226,15 @@ ELSEWHERE = [
           ('tests/test_benchmark/test_benchmark_report.py::'
            'test_work_dir_lock_refuses_a_second_process_and_takes_stale_'
            'ones', )),
+    Entry('A benchmark run with `--jobs N` killed (SIGKILL, a stopped '
+          'session), then restarted',
+          'Result: its worker processes die with it (the kernel sends them '
+          'SIGTERM; elsewhere each checks its parent before the next run), '
+          'so no orphan trains the old queue beside the restarted benchmark',
+          ('tests/test_reliability/test_workers_die_with_parent.py::'
+           'test_killed_parent_takes_its_workers_with_it',
+           'tests/test_reliability/test_workers_die_with_parent.py::'
+           'test_worker_of_a_gone_parent_stops_before_its_next_run')),
     Entry('MNIST demo benchmark interrupted after all but one run',
           'Result: the rerun trains that run only and keeps every other row '
           'as it was',
