@@ -139,3 +139,35 @@ def test_quick_mode_end_to_end(tmp_path):
         assert 1.0 <= float(r['effective_rank']) <= channels
         assert 0 <= int(r['dead_channels']) <= channels
     assert 'Feature redundancy' in (work / 'fmnist_v2.md').read_text()
+
+
+@pytest.mark.fast
+def test_shipped_v2_config_is_the_table_run(tmp_path):
+    """`configs/dccd/dccd_r18w16-v2_r18w4_fmnist.py` trains what the v2
+    table's DCCD row of pair (a) trained: the tuned setting the committed
+    tuning store selects, the shipped v2 teacher, the same schedule."""
+    from mmrazor_dccd.utils import load_config
+    s = fmnist_v2.settings(fmnist_v2.parse_args([]))
+    best = fmnist_v2.chosen(s, fmnist_v2.stores(s))['dccd']
+    opts = fmnist_v2.setting_options('dccd', best)
+    teacher = 'docs/results/teachers/fmnist_teacher_v2_1e02f322610c.pth'
+    run = fmnist_v2._run('final', 'a', 'dccd',
+                         fmnist_v2.setting_name('dccd', best), 5, opts)
+    bench = fmnist_v2.build_run_cfg(run, s, str(tmp_path),
+                                    dict(final=teacher))
+    cfg = load_config('configs/dccd/dccd_r18w16-v2_r18w4_fmnist.py')
+    assert cfg.model.teacher_ckpt == teacher
+    assert bench.model.teacher_ckpt == teacher
+    ours, theirs = cfg.model.to_dict(), bench.model.to_dict()
+    # 'backbone.layer4' is DCCDDistiller's short form of {layer: layer}.
+    layers = ours['distiller']['feature_layers']
+    ours['distiller']['feature_layers'] = {layers: layers}
+    assert ours == theirs
+    for key in ('train_cfg.max_iters', 'param_scheduler.T_max',
+                'train_dataloader.batch_size', 'optim_wrapper'):
+        a, b = cfg, bench
+        for part in key.split('.'):
+            a, b = a[part], b[part]
+        assert a == b, key
+    assert cfg.train_dataloader.dataset.pipeline == \
+        bench.train_dataloader.dataset.pipeline
