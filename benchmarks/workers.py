@@ -19,8 +19,8 @@ import sys
 from typing import Iterator, List, Sequence, Tuple
 
 from mmrazor_dccd.utils.fileio import atomic_write
+from .runs import REPO
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PR_SET_PDEATHSIG = 1
 
 
