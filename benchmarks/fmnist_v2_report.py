@@ -78,6 +78,45 @@ def table(rows: List[dict], title: str, baselines) -> List[str]:
     return lines
 
 
+HEADLINE_ROWS = {
+    'teacher': 'teacher', 'student': 'student alone', 'kd': 'kd',
+    'dkd': 'dkd', 'dist': 'dist', 'crd': 'crd', 'cwd': 'cwd',
+    OURS: f'**{OURS}**',
+    'dccd_early_teacher': 'dccd, early teacher (3 seeds)',
+    'dccd_random_teacher': 'dccd, random teacher (3 seeds)'}
+
+
+def headline_table(short: List[dict], converged: List[dict]) -> List[str]:
+    """The README's Fashion-MNIST table: test top-1, mean +- sample std,
+    per pair at both schedules (``—`` where a method did not run)."""
+    def cells(rows):
+        out = {}
+        for r in rows:
+            out.setdefault((r['pair'], r['method']), []).append(
+                float(r['test_top1']))
+        return out
+
+    def fmt(values, bold):
+        if not values:
+            return '—'
+        mean, std = report.mean_std(values)
+        text = f'{mean:.2f}' if len(values) == 1 else \
+            f'{mean:.2f} +- {std:.2f}'
+        return f'**{text}**' if bold else text
+
+    pairs = sorted({r['pair'] for r in short} | {r['pair'] for r in converged})
+    by = cells(short), cells(converged)
+    head = ' | '.join(f'({p}) {its} its' for p in pairs
+                      for its in ('400', '2,000'))
+    lines = [f'| method | {head} |',
+             '| --- |' + ' --- |' * (2 * len(pairs))]
+    for method, name in HEADLINE_ROWS.items():
+        row = [fmt(b.get((p, method)), method == OURS)
+               for p in pairs for b in by]
+        lines.append(f"| {name} | {' | '.join(row)} |")
+    return lines
+
+
 def budget(tune_rows: List[dict]) -> List[dict]:
     """``method, settings, runs``: the validation budget each method got."""
     out = {}
@@ -144,6 +183,9 @@ def write_report(s, st, work_dir) -> None:
     converged = st['converged'].rows()
     from .fmnist_v2_grids import BASELINES
     others = ('student', *BASELINES)
+    if final and converged:
+        parts += ['### Headline (the README\'s table)', '',
+                  *headline_table(final, converged), '']
     if final:
         parts += table(final, 'Short schedule (400 iterations), fresh '
                        'seeds', others)
