@@ -34,8 +34,9 @@ from .fmnist import SELECT_FIELDS, make_run
 from .fmnist_grids import DCCD_DD, PAIRS, TEACHER
 from .fmnist_v2_grids import (AXES, BASELINES, CONTROL_SEEDS, CONTROLS,
                               DD_STUDY, EARLY_TEACHER, MAX_EXTENSIONS,
-                              SCHEDULES, TEACHER_ITERS, TEACHER_VAL_EVERY,
-                              TEST_SEEDS, TUNE_PAIRS, TUNE_SEEDS)
+                              ONE_VIEW_EQUAL_COMPUTE, SCHEDULES, TEACHER_ITERS,
+                              TEACHER_VAL_EVERY, TEST_SEEDS, TUNE_PAIRS,
+                              TUNE_SEEDS)
 from .results_store import ResultsStore, WorkDirLock
 from .run_spec import RunSpec, apply_run_spec
 from .runs import REPO, read_curve, set_options, train_and_evaluate
@@ -239,7 +240,8 @@ def plan(stage, s, st) -> List[dict]:
 def plan_dd_study(s, st, best) -> List[dict]:
     """``L_dd`` at equal distinct images per step (item 6 of the issue):
     DCCD's default (one view of 64) against two views of 64 images,
-    without and with ``L_dd``, on pair (a) at the converged schedule."""
+    without and with ``L_dd``, on pair (a) at the converged schedule, and
+    one view of 128 images (the two views' compute, no second view)."""
     if 'dccd' not in best:
         raise SystemExit('Tuning is not finished for dccd: run --stage tune '
                          '(it resumes) first.')
@@ -249,6 +251,11 @@ def plan_dd_study(s, st, best) -> List[dict]:
     for seed in s['tune_seeds']:
         runs.append(dict(_run('ddstudy', 'a', 'dccd', name, seed, cc,
                               'converged'), batch=s['batch']))
+        # Equal compute without a second view: one view of twice the
+        # images (added after the two-view runs: is their gain compute?).
+        runs.append(dict(_run('ddstudy', 'a', 'dccd', name, seed, cc,
+                              'converged'), method=ONE_VIEW_EQUAL_COMPUTE,
+                         batch=2 * s['batch']))
         for method, (images, opts) in DD_STUDY.items():
             run = _run('ddstudy', 'a', 'dccd', name, seed, dict(cc, **opts),
                        'converged')

@@ -61,3 +61,7 @@ DD_STUDY = {
         dd(0.1, **DD_FORM),
         **{'train_dataloader.dataset.pipeline': views(crop=STRONG_CROP)})),
 }
+# The same compute as two views of 64 (128 images forwarded per step), as
+# one view of 128 distinct images: tells a second view's gain from a larger
+# batch's.
+ONE_VIEW_EQUAL_COMPUTE = 'dccd_1view128'

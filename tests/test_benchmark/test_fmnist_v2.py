@@ -117,7 +117,7 @@ def test_quick_mode_end_to_end(tmp_path):
     study = _read(work / 'fmnist_dd_study_v2.csv')
     images = {r['method']: int(r['images_per_step']) for r in study}
     # One view of 16 images (the quick batch) vs two views of 16 images.
-    assert images == {'dccd': 16, 'dccd_2views64': 32,
+    assert images == {'dccd': 16, 'dccd_1view128': 32, 'dccd_2views64': 32,
                       'dccd_cc_dd_2views64': 32,
                       'dccd_cc_dd_2views64_strong': 32}
     # Feature redundancy of every table run of the student, KD (also the
