@@ -215,7 +215,13 @@ def plan(stage, s, st) -> List[dict]:
         if stage == 'final':
             methods = ['student', *s['methods']]
         else:
-            methods = ['student', *two_best_baselines(pair, s, st), 'dccd']
+            best_two = two_best_baselines(pair, s, st)
+            # KD, the reference every distiller is read against, runs on
+            # every pair (added after the converged runs: the redundancy
+            # study reports KD's features at both schedules).
+            kd = ['kd'] if 'kd' in s['methods'] and 'kd' not in best_two \
+                else []
+            methods = ['student', *best_two, *kd, 'dccd']
         for seed in s['test_seeds']:
             for method in methods:
                 opts = setting_options(method, best[method]) \
