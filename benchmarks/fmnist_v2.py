@@ -8,6 +8,7 @@ knowledge controls (docs/benchmark.md, "Protocol v2").
     python tools/benchmark/fmnist_v2.py --stage final      # 400 its, test
     python tools/benchmark/fmnist_v2.py --stage converged  # 2,000 its
     python tools/benchmark/fmnist_v2.py --stage ddstudy    # L_dd, val
+    python tools/benchmark/fmnist_v2.py --stage long       # 4,000 its, (c)
     python tools/benchmark/fmnist_v2.py --stage redundancy # channels
     python tools/benchmark/fmnist_v2.py --stage report
     python tools/benchmark/fmnist_v2.py --quick            # all, tiny
@@ -33,10 +34,10 @@ from . import workers
 from .fmnist import SELECT_FIELDS, make_run
 from .fmnist_grids import DCCD_DD, PAIRS, TEACHER
 from .fmnist_v2_grids import (AXES, BASELINES, CONTROL_SEEDS, CONTROLS,
-                              DD_STUDY, EARLY_TEACHER, MAX_EXTENSIONS,
-                              ONE_VIEW_EQUAL_COMPUTE, SCHEDULES, TEACHER_ITERS,
-                              TEACHER_VAL_EVERY, TEST_SEEDS, TUNE_PAIRS,
-                              TUNE_SEEDS)
+                              DD_STUDY, EARLY_TEACHER, LONG_PAIRS, LONG_SEEDS,
+                              MAX_EXTENSIONS, ONE_VIEW_EQUAL_COMPUTE,
+                              SCHEDULES, TEACHER_ITERS, TEACHER_VAL_EVERY,
+                              TEST_SEEDS, TUNE_PAIRS, TUNE_SEEDS)
 from .results_store import ResultsStore, WorkDirLock
 from .run_spec import RunSpec, apply_run_spec
 from .runs import REPO, read_curve, set_options, train_and_evaluate
@@ -57,7 +58,9 @@ def settings(args) -> dict:
         s = dict(num_per_class=20, val_images=100, test_images=100, batch=16,
                  teacher_iters=10, early=4, teacher_val_every=4,
                  schedules=dict(short=dict(iters=6, val_every=None),
-                                converged=dict(iters=8, val_every=4)),
+                                converged=dict(iters=8, val_every=4),
+                                long=dict(iters=12, val_every=6)),
+                 long_pairs=('a', ), long_seeds=(5, ),
                  tune_pairs=TUNE_PAIRS, tune_seeds=(10, ),
                  test_seeds=(5, ), control_seeds=(5, ),
                  methods=('kd', 'dccd'), values=(2, 1), max_extensions=1,
@@ -67,6 +70,7 @@ def settings(args) -> dict:
         s = dict(num_per_class=None, val_images=None, test_images=None,
                  batch=64, teacher_iters=TEACHER_ITERS, early=EARLY_TEACHER,
                  teacher_val_every=TEACHER_VAL_EVERY, schedules=SCHEDULES,
+                 long_pairs=LONG_PAIRS, long_seeds=LONG_SEEDS,
                  tune_pairs=TUNE_PAIRS, tune_seeds=TUNE_SEEDS,
                  test_seeds=TEST_SEEDS, control_seeds=CONTROL_SEEDS,
                  methods=tuple(AXES), values=None, pairs=tuple(PAIRS),
@@ -90,6 +94,11 @@ def stores(s) -> Dict[str, ResultsStore]:
                                NUMERIC),
         curves=ResultsStore(osp.join(r, 'fmnist_curves.csv'), CURVE_FIELDS,
                             ['pair', 'method', 'seed', 'iter'], NUMERIC),
+        long=ResultsStore(osp.join(r, 'fmnist_long.csv'), CONVERGED_FIELDS,
+                          ['pair', 'method', 'seed'], NUMERIC),
+        long_curves=ResultsStore(osp.join(r, 'fmnist_long_curves.csv'),
+                                 CURVE_FIELDS,
+                                 ['pair', 'method', 'seed', 'iter'], NUMERIC),
         ddstudy=ResultsStore(osp.join(r, 'fmnist_dd_study_v2.csv'),
                              DD_FIELDS, ['pair', 'method', 'setting', 'seed'],
                              NUMERIC + ['images_per_step']))
@@ -205,6 +214,8 @@ def plan(stage, s, st) -> List[dict]:
     best = chosen(s, st)
     if stage == 'ddstudy':
         return plan_dd_study(s, st, best)
+    if stage == 'long':
+        return plan_long(s, st, best)
     missing = [m for m in s['methods'] if m not in best]
     if missing:
         raise SystemExit(f'Tuning is not finished for {missing}: run '
@@ -271,6 +282,26 @@ def plan_dd_study(s, st, best) -> List[dict]:
     done = st['ddstudy'].done()
     return [r for r in runs if (r['pair'], r['method'], r['setting'],
                                 str(r['seed'])) not in done]
+
+
+def plan_long(s, st, best) -> List[dict]:
+    """Twice the converged schedule on :data:`LONG_PAIRS` (added after the
+    converged table): the student alone, the pair's best baseline by
+    validation and DCCD, with their tuned settings."""
+    runs = []
+    for pair in s['long_pairs']:
+        methods = ['student', two_best_baselines(pair, s, st)[0], 'dccd']
+        for seed in s['long_seeds']:
+            for method in methods:
+                runs.append(_run(
+                    'long', pair, method,
+                    setting_name(method, best[method])
+                    if method in best else 'default', seed,
+                    setting_options(method, best[method])
+                    if method in best else {}, 'long'))
+    done = st['long'].done()
+    return [r for r in runs
+            if (r['pair'], r['method'], str(r['seed'])) not in done]
 
 
 def two_best_baselines(pair, s, st) -> List[str]:
@@ -352,12 +383,14 @@ def execute(run, s, work_dir, teachers, st) -> None:
         st['tune'].append(dict(row, setting=run['setting']))
     else:
         row['test_top1'] = f"{metrics['test']:.2f}"
-        if run['schedule'] == 'converged':
+        if run['schedule'] in ('converged', 'long'):
+            table, curves = ('converged', 'curves') \
+                if run['schedule'] == 'converged' else ('long', 'long_curves')
             for it, top1 in read_curve(cfg.work_dir):
-                st['curves'].append(dict(
+                st[curves].append(dict(
                     pair=run['pair'], method=run['method'], seed=run['seed'],
                     iter=it, val_top1=f'{top1:.2f}'))
-            st['converged'].append(row)
+            st[table].append(row)
         else:
             st['final'].append(dict(row, protocol='v2'))
     tqdm.write(f"{desc}: val {metrics['val']:.2f}" +
@@ -365,7 +398,7 @@ def execute(run, s, work_dir, teachers, st) -> None:
                f' ({seconds:.0f} s)')
 
 
-def add_teacher_rows(s, st, info) -> None:
+def add_teacher_rows(s, st, info, stage) -> None:
     for pair in s['pairs']:
         row = dict(pair=pair, method='teacher', seed=0,
                    val_top1=f"{info['val']:.2f}",
@@ -376,6 +409,9 @@ def add_teacher_rows(s, st, info) -> None:
             st['final'].append(dict(row, protocol='v2'))
         if not st['converged'].has(pair=pair, method='teacher', seed=0):
             st['converged'].append(row)
+        if stage == 'long' and pair in s['long_pairs'] and \
+                not st['long'].has(pair=pair, method='teacher', seed=0):
+            st['long'].append(row)
 
 
 def run_stage(stage, args, s, work_dir) -> None:
@@ -390,7 +426,7 @@ def run_stage(stage, args, s, work_dir) -> None:
             f"Protocol v2 teacher: val {info['val']:.2f}, test "
             f"{info['test']:.2f} after {s['teacher_iters']} iterations")
         return
-    add_teacher_rows(s, st, info)
+    add_teacher_rows(s, st, info, stage)
     teachers = dict(final=ckpt, early=early, random=None)
     if stage == 'redundancy':
         from . import fmnist_v2_redundancy
@@ -430,8 +466,8 @@ def run_worker(args, s, work_dir) -> None:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--stage', default='all', choices=[
-        'teacher', 'tune', 'final', 'converged', 'ddstudy', 'redundancy',
-        'report', 'all'])
+        'teacher', 'tune', 'final', 'converged', 'ddstudy', 'long',
+        'redundancy', 'report', 'all'])
     parser.add_argument('--quick', action='store_true',
                         help='every stage, tiny data, grids and schedules '
                         '(what the tests run); results in the work dir')
@@ -460,7 +496,7 @@ def main(argv=None):
         if s['results'] != work_dir else contextlib.nullcontext()
     with WorkDirLock(work_dir, 'Fashion-MNIST v2 benchmark'), results_lock:
         stages = ['teacher', 'tune', 'final', 'converged', 'ddstudy',
-                  'redundancy'] \
+                  'long', 'redundancy'] \
             if args.stage == 'all' else [args.stage]
         for stage in stages:
             if stage != 'report':

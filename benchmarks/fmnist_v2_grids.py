@@ -45,7 +45,13 @@ TEACHER_VAL_EVERY = 500
 SCHEDULES = {
     'short': dict(iters=400, val_every=None),  # protocol v1's budget
     'converged': dict(iters=2000, val_every=250),  # 2.3 epochs
+    'long': dict(iters=4000, val_every=500),  # 4.7 epochs
 }
+# Added after the converged table (no student reached the teacher there):
+# does a twice longer schedule close the gap on the pair that came
+# closest? The student alone, the pair's best baseline and DCCD, 3 seeds.
+LONG_PAIRS = ('c', )
+LONG_SEEDS = (5, 6, 7)
 # Knowledge controls: the DCCD default's chosen setting with another teacher.
 CONTROLS = ('dccd_random_teacher', 'dccd_early_teacher')
 

@@ -192,6 +192,12 @@ def write_report(s, st, work_dir) -> None:
     if converged:
         parts += table(converged, 'Converged schedule (2,000 iterations), '
                        'fresh seeds', others)
+    long = st['long'].rows()
+    if long:
+        parts += table(long, 'Long schedule (4,000 iterations; added after '
+                       'the converged table)', others)
+        plot_curves(st['long_curves'].rows(),
+                    osp.join(s['results'], 'fmnist_long_curves.png'))
     tune = st['tune'].rows()
     if tune:
         rows = budget(tune)

@@ -114,6 +114,15 @@ def test_quick_mode_end_to_end(tmp_path):
         'method', 'settings', 'runs'}
     assert os.path.getsize(work / 'fmnist_curves.png') > 0
     assert 'Holm-corrected' in (work / 'fmnist_v2.md').read_text()
+    # The long schedule: the student alone, the pair's best baseline and
+    # DCCD, twice the converged iterations, with its own curves.
+    long = _read(work / 'fmnist_long.csv')
+    assert {(r['pair'], r['method']) for r in long} == {
+        ('a', 'teacher'), ('a', 'student'), ('a', 'kd'), ('a', 'dccd')}
+    long_curves = _read(work / 'fmnist_long_curves.csv')
+    assert {int(r['iter']) for r in long_curves} == {6, 12}
+    assert os.path.getsize(work / 'fmnist_long_curves.png') > 0
+    assert 'Long schedule' in (work / 'fmnist_v2.md').read_text()
     study = _read(work / 'fmnist_dd_study_v2.csv')
     images = {r['method']: int(r['images_per_step']) for r in study}
     # One view of 16 images (the quick batch) vs two views of 16 images.
