@@ -182,6 +182,15 @@ def _run(stage, pair, method, setting, seed, options, schedule='short',
     return dict(run, method=method, schedule=schedule, teacher=teacher)
 
 
+def _tuned_run(stage, pair, method, seed, best, schedule) -> dict:
+    """A run of ``method`` at its tuned setting (the student alone, which
+    has none, at its default)."""
+    if method not in best:
+        return _run(stage, pair, method, 'default', seed, {}, schedule)
+    return _run(stage, pair, method, setting_name(method, best[method]),
+                seed, setting_options(method, best[method]), schedule)
+
+
 def chosen(s, st) -> Dict[str, tuple]:
     scores = tune_scores(st['tune'].rows())
     out = {}
@@ -235,12 +244,8 @@ def plan(stage, s, st) -> List[dict]:
             methods = ['student', *best_two, *kd, 'dccd']
         for seed in s['test_seeds']:
             for method in methods:
-                opts = setting_options(method, best[method]) \
-                    if method in best else {}
-                name = setting_name(method, best[method]) \
-                    if method in best else 'default'
-                runs.append(_run(stage, pair, method, name, seed, opts,
-                                 schedule))
+                runs.append(_tuned_run(stage, pair, method, seed, best,
+                                       schedule))
         for seed in s['control_seeds']:
             for method, teacher in zip(CONTROLS, ('random', 'early')):
                 runs.append(_run(stage, pair, method,
@@ -293,12 +298,8 @@ def plan_long(s, st, best) -> List[dict]:
         methods = ['student', two_best_baselines(pair, s, st)[0], 'dccd']
         for seed in s['long_seeds']:
             for method in methods:
-                runs.append(_run(
-                    'long', pair, method,
-                    setting_name(method, best[method])
-                    if method in best else 'default', seed,
-                    setting_options(method, best[method])
-                    if method in best else {}, 'long'))
+                runs.append(_tuned_run('long', pair, method, seed, best,
+                                       'long'))
     done = st['long'].done()
     return [r for r in runs
             if (r['pair'], r['method'], str(r['seed'])) not in done]
