@@ -51,6 +51,8 @@ CURVE_FIELDS = ['pair', 'method', 'seed', 'iter', 'val_top1']
 DD_FIELDS = ['pair', 'method', 'setting', 'seed', 'images_per_step',
              'val_top1', 'seconds']
 NUMERIC = ['seed', 'iter', 'val_top1', 'test_top1', 'seconds']
+# Schedules with a validation curve: schedule -> (table store, curve store).
+CURVED = dict(converged=('converged', 'curves'), long=('long', 'long_curves'))
 
 
 def settings(args) -> dict:
@@ -384,9 +386,8 @@ def execute(run, s, work_dir, teachers, st) -> None:
         st['tune'].append(dict(row, setting=run['setting']))
     else:
         row['test_top1'] = f"{metrics['test']:.2f}"
-        if run['schedule'] in ('converged', 'long'):
-            table, curves = ('converged', 'curves') \
-                if run['schedule'] == 'converged' else ('long', 'long_curves')
+        if run['schedule'] in CURVED:
+            table, curves = CURVED[run['schedule']]
             for it, top1 in read_curve(cfg.work_dir):
                 st[curves].append(dict(
                     pair=run['pair'], method=run['method'], seed=run['seed'],
