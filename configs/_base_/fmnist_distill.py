@@ -5,6 +5,8 @@ _base_ = [
     './datasets/fmnist_bs64.py',
     './schedules/fmnist_cpu.py',
 ]
+# Written by `python tools/train.py
+#     configs/fmnist/resnet18-cifar-w16_fmnist-teacher.py`.
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_fmnist-teacher/iter_600.pth'
 model = dict(
     _scope_='mmrazor',

@@ -8,14 +8,13 @@ _base_ = [
     '../_base_/datasets/cifar100_bs16_crd.py',
     '../_base_/schedules/cifar100_bs128_200e.py',
     '../_base_/fullscale_runtime.py',
+    '../_base_/distill/crd_neck.py',
 ]
 # Written by `python tools/train.py \
 #     configs/cifar100/resnet34-cifar_8xb16_cifar100.py`.
 teacher_ckpt = 'work_dirs/resnet34-cifar_8xb16_cifar100/epoch_200.pth'
 
 model = dict(
-    _scope_='mmrazor',
-    type='SingleTeacherDistill',
     data_preprocessor=dict(
         type='ImgDataPreprocessor',
         mean=[129.304, 124.070, 112.434],
@@ -25,35 +24,9 @@ model = dict(
     teacher={{_base_.resnet34_cifar100}},
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            neck=dict(type='ModuleOutputs', source='neck.gap'),
-            data_samples=dict(type='ModuleInputs', source='')),
-        teacher_recorders=dict(
-            neck=dict(type='ModuleOutputs', source='neck.gap')),
         distill_losses=dict(
-            # sample_n: train-set size (rows of CRD's two memory banks).
-            # WeightedCRDLoss applies loss_weight; MMRazor's CRDLoss ignores
-            # it, so MMRazor's CRD configs (0.8) ran at 1, as here.
-            loss_crd=dict(
-                type='WeightedCRDLoss', loss_weight=1.0,
-                neg_num={{_base_.crd_neg_num}}, sample_n=50000)),
+            loss_crd=dict(neg_num={{_base_.crd_neg_num}}, sample_n=50000)),
         connectors=dict(
-            loss_crd_stu=dict(
-                type='CRDConnector', dim_in=512, dim_out=128),
-            loss_crd_tea=dict(
-                type='CRDConnector', dim_in=512, dim_out=128)),
-        loss_forward_mappings=dict(
-            loss_crd=dict(
-                s_feats=dict(
-                    from_student=True, recorder='neck',
-                    connector='loss_crd_stu'),
-                t_feats=dict(
-                    from_student=False, recorder='neck',
-                    connector='loss_crd_tea'),
-                data_samples=dict(
-                    from_student=True, recorder='data_samples',
-                    data_idx=1)))))
+            loss_crd_stu=dict(dim_in=512), loss_crd_tea=dict(dim_in=512))))
 
-find_unused_parameters = True
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

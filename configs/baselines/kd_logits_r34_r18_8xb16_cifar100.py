@@ -7,14 +7,13 @@ _base_ = [
     'mmpretrain::_base_/datasets/cifar100_bs16.py',
     '../_base_/schedules/cifar100_bs128_200e.py',
     '../_base_/fullscale_runtime.py',
+    '../_base_/distill/kd_logits.py',
 ]
 # Written by `python tools/train.py \
 #     configs/cifar100/resnet34-cifar_8xb16_cifar100.py`.
 teacher_ckpt = 'work_dirs/resnet34-cifar_8xb16_cifar100/epoch_200.pth'
 
 model = dict(
-    _scope_='mmrazor',
-    type='SingleTeacherDistill',
     data_preprocessor=dict(
         type='ImgDataPreprocessor',
         mean=[129.304, 124.070, 112.434],
@@ -24,17 +23,6 @@ model = dict(
     teacher={{_base_.resnet34_cifar100}},
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        teacher_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        distill_losses=dict(
-            loss_kl=dict(type='KLDivergence', tau=4, loss_weight=1)),
-        loss_forward_mappings=dict(
-            loss_kl=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc')))))
+        distill_losses=dict(loss_kl=dict(tau=4, loss_weight=1))))
 
-find_unused_parameters = True
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -7,13 +7,12 @@ _base_ = [
     'mmpretrain::_base_/datasets/imagenet_bs32.py',
     'mmpretrain::_base_/schedules/imagenet_bs256.py',
     '../_base_/fullscale_runtime.py',
+    '../_base_/distill/kd_logits.py',
 ]
 # MMPretrain's model-zoo ResNet-34 (73.62 top-1), fetched at build time.
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet34_8xb32_in1k_20210831-f257d4e6.pth'  # noqa: E501
 
 model = dict(
-    _scope_='mmrazor',
-    type='SingleTeacherDistill',
     data_preprocessor=dict(
         type='ImgDataPreprocessor',
         mean=[123.675, 116.28, 103.53],
@@ -27,17 +26,6 @@ model = dict(
         pretrained=False),
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        teacher_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        distill_losses=dict(
-            loss_kl=dict(type='KLDivergence', tau=1, loss_weight=3)),
-        loss_forward_mappings=dict(
-            loss_kl=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc')))))
+        distill_losses=dict(loss_kl=dict(tau=1, loss_weight=3))))
 
-find_unused_parameters = True
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -8,13 +8,12 @@ _base_ = [
     'mmpretrain::_base_/datasets/imagenet_bs32_pil_resize.py',
     'mmpretrain::_base_/schedules/imagenet_bs256_epochstep.py',
     '../_base_/fullscale_runtime.py',
+    '../_base_/distill/kd_logits.py',
 ]
 # MMPretrain's model-zoo ResNet-50 (76.55 top-1), fetched at build time.
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet50_8xb32_in1k_20210831-ea4938fc.pth'  # noqa: E501
 
 model = dict(
-    _scope_='mmrazor',
-    type='SingleTeacherDistill',
     data_preprocessor=dict(
         type='ImgDataPreprocessor',
         mean=[123.675, 116.28, 103.53],
@@ -28,17 +27,6 @@ model = dict(
         pretrained=False),
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        teacher_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        distill_losses=dict(
-            loss_kl=dict(type='KLDivergence', tau=1, loss_weight=3)),
-        loss_forward_mappings=dict(
-            loss_kl=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc')))))
+        distill_losses=dict(loss_kl=dict(tau=1, loss_weight=3))))
 
-find_unused_parameters = True
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

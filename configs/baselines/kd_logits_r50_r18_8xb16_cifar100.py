@@ -2,40 +2,13 @@
 # (MMRazor's SingleTeacherDistill + KLDivergence on the logits); CIFAR-100,
 # ResNet-50-CIFAR -> ResNet-18-CIFAR, on the same schedule as DCCD
 # (MMPretrain's CIFAR-100 recipe: 8 GPUs x 16, 200 epochs).
-_base_ = [
-    '../_base_/models/resnet-cifar_cifar100.py',
-    'mmpretrain::_base_/datasets/cifar100_bs16.py',
-    '../_base_/schedules/cifar100_bs128_200e.py',
-    '../_base_/fullscale_runtime.py',
-]
+_base_ = './kd_logits_r34_r18_8xb16_cifar100.py'
 # MMPretrain's model-zoo ResNet-50-CIFAR (79.90 top-1), fetched at build time.
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet50_b16x8_cifar100_20210528-67b58a1b.pth'  # noqa: E501
 
 model = dict(
-    _scope_='mmrazor',
-    type='SingleTeacherDistill',
-    data_preprocessor=dict(
-        type='ImgDataPreprocessor',
-        mean=[129.304, 124.070, 112.434],
-        std=[68.170, 65.392, 70.418],
-        bgr_to_rgb=False),
-    architecture={{_base_.resnet18_cifar100}},
     teacher=dict(
+        _delete_=True,
         cfg_path='mmpretrain::resnet/resnet50_8xb16_cifar100.py',
         pretrained=False),
-    teacher_ckpt=teacher_ckpt,
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        teacher_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        distill_losses=dict(
-            loss_kl=dict(type='KLDivergence', tau=4, loss_weight=1)),
-        loss_forward_mappings=dict(
-            loss_kl=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc')))))
-
-find_unused_parameters = True
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+    teacher_ckpt=teacher_ckpt)

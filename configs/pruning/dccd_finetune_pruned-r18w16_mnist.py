@@ -3,6 +3,8 @@
 _base_ = ['../dccd/dccd-dd_r18w16_r18w4_mnist.py']
 
 pruned_dir = 'work_dirs/pruning/l1-norm/prune'
+# Written by `python tools/train.py
+#     configs/mnist/resnet18-cifar-w16_mnist-teacher.py`.
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
 # DCCDDistill loads teacher_ckpt at build time and marks the teacher
 # initialised; this init_cfg (kept for configs that build the teacher

@@ -9,6 +9,8 @@ _base_ = [
     '../_base_/datasets/mnist_bs64.py',
     '../_base_/schedules/mnist_cpu.py',
 ]
+# Written by `python tools/train.py
+#     configs/mnist/resnet18-cifar-w16_mnist-teacher.py`.
 teacher_ckpt = 'work_dirs/resnet18-cifar-w16_mnist-teacher/iter_600.pth'
 ratio = 0.44
 keep = 1.0
