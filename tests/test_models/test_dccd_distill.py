@@ -10,6 +10,8 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from mmrazor.registry import MODELS
 from mmrazor_dccd.utils import load_config
 
+pytestmark = pytest.mark.fast
+
 # The multi-view tests use the two-view (L_cc + L_dd) config; the default
 # config (one view, L_cc alone) has its own test below.
 CFG = 'configs/dccd/dccd-dd_r18w16_r18w4_mnist.py'

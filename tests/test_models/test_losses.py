@@ -15,6 +15,8 @@ from mmrazor_dccd.models.losses import (ChannelContrastiveLoss,
                                         dynamic_difference_loss,
                                         view_differences)
 
+pytestmark = pytest.mark.fast
+
 
 def _ce(row, target):
     return -row[target] + math.log(sum(math.exp(v) for v in row))
