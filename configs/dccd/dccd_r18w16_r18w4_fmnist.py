@@ -29,6 +29,7 @@ model = dict(
     distiller=dict(
         type='DCCDDistiller',
         feature_layers='backbone.layer4',
+        demo_input=(1, 1, 28, 28),  # one training input: the shapes dry run
         student_channels=32,
         teacher_channels=128,
         # Defaults (docs/benchmark.md): L_cc batch mode, tau 0.1, beta 3; L_dd

@@ -111,12 +111,29 @@ def test_one_view_where_two_are_needed(cfg):
         model.data_preprocessor(_batch(cfg), training=True)
 
 
-def test_channel_mismatch_without_connector(cfg):
+def test_channels_are_measured_when_not_given(cfg):
+    """Layer names are enough: a dry forward at build time measures both
+    layers and the 32 -> 128 connector is built before any optimizer."""
     model_cfg = copy.deepcopy(cfg.model)
-    model_cfg.distiller.student_channels = None  # no connector is built
+    model_cfg.distiller.student_channels = None
+    model_cfg.distiller.teacher_channels = None
+    model = MODELS.build(model_cfg)
+    conv = model.distiller.connectors['feat_connector'].conv_module.conv
+    assert (conv.in_channels, conv.out_channels) == (32, 128)
+    data = model.data_preprocessor(_batch(cfg), training=True)
+    assert torch.isfinite(model(**data, mode='loss')['distill.loss_cc'])
+
+
+def test_channel_mismatch_without_connector(cfg):
+    """A loss the user maps without a connector stops at the first step."""
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.distiller.loss_forward_mappings = dict(loss_cc=dict(
+        preds_S=dict(from_student=True, recorder='feat'),
+        preds_T=dict(from_student=False, recorder='feat')))
     model = MODELS.build(model_cfg)
     data = model.data_preprocessor(_batch(cfg), training=True)
-    with pytest.raises(ValueError, match='connector'):
+    with pytest.raises(ValueError, match='no connector maps one to the '
+                       'other'):
         model(**data, mode='loss')
 
 
@@ -243,11 +260,13 @@ def test_bad_loss_argument_is_named_by_its_config_key():
                 preds_T=dict(from_student=False, recorder='logits'))))
 
 
-def test_channels_are_checked_at_the_first_step_only(cfg):
+def test_channels_are_checked_at_the_first_step_only(cfg, monkeypatch):
+    from mmrazor_dccd.models.distillers import dccd_distiller
     model = MODELS.build(copy.deepcopy(cfg.model))
     calls = []
-    check = model.distiller._check_channels
-    model.distiller._check_channels = lambda *a: calls.append(a) or check(*a)
+    check = dccd_distiller.check_channels
+    monkeypatch.setattr(dccd_distiller, 'check_channels',
+                        lambda *a: calls.append(a) or check(*a))
     data = model.data_preprocessor(_batch(cfg), training=True)
     for _ in range(2):
         model(**data, mode='loss')

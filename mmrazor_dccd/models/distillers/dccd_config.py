@@ -6,7 +6,9 @@ import copy
 import difflib
 from typing import Dict, List, NamedTuple, Optional, Sequence, Union
 
-import torch
+import torch.nn as nn
+
+from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 
 LayerSpec = Union[str, Sequence[str], Dict[str, str]]
 
@@ -48,6 +50,25 @@ class FeatureSpec(NamedTuple):
     student_channels: Optional[int]
     teacher_channels: Optional[int]
     loss: str  # the channel contrastive loss on this layer
+    data_idx: Optional[int]  # entry of a tuple / list output
+
+
+def check_sources(model: nn.Module, recorders, who: str,
+                  keys: Dict[str, str]) -> None:
+    """Refuse a recorded module name that ``model`` lacks, naming the
+    config key (``keys``: recorder name -> key), the model and the nearest
+    valid names (MMRazor only asserts '"x" is not in the model.')."""
+    names = [name for name, _ in model.named_modules()]
+    for rec_name, recorder in recorders.recorders.items():
+        if not isinstance(recorder, ModuleOutputsRecorder) or \
+                recorder.source in names:
+            continue
+        key = keys.get(rec_name, f'{who}_recorders.{rec_name}.source')
+        raise ValueError(
+            f'DCCDDistiller {key}: {recorder.source!r} is not a module of '
+            f'the {who} ({type(model).__name__}). Nearest module names in '
+            f'the {who}: {nearest_names(recorder.source, names)}. Fix: set '
+            f"{key} to a name from the {who}'s `named_modules()`.")
 
 
 def nearest_names(name: str, names: List[str], num: int = 5) -> str:
@@ -57,6 +78,11 @@ def nearest_names(name: str, names: List[str], num: int = 5) -> str:
     return ', '.join(repr(n) for n in close)
 
 
-def channels_of(record) -> Optional[int]:
-    return record.size(1) if isinstance(record, torch.Tensor) and \
-        record.dim() >= 2 else None
+def channel_connector(connector: Union[dict, List[dict]], in_channel: int,
+                      out_channel: int) -> Union[dict, List[dict]]:
+    """``connector`` with the channels filled into it (into the first entry
+    of a list, which MMRazor chains)."""
+    chain = copy.deepcopy(connector)
+    first = chain[0] if isinstance(chain, list) else chain
+    first.update(in_channel=in_channel, out_channel=out_channel)
+    return chain

@@ -7,13 +7,14 @@ import torch
 import torch.nn as nn
 
 from mmrazor.models.distillers import ConfigurableDistiller
-from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 from mmrazor.registry import MODELS
 from ..algorithms.dccd_distill import pass_num_views
 from ..losses import (ChannelContrastiveLoss, DynamicDifferenceLoss,
                       LossArgumentError, WeightedCRDLoss, check_loss_args)
-from .dccd_config import (FeatureSpec, LayerSpec, as_mapping, channels_of,
-                          nearest_names, per_layer, with_type)
+from .dccd_config import (FeatureSpec, LayerSpec, as_mapping,
+                          channel_connector, check_sources, per_layer,
+                          with_type)
+from .feature_shapes import chains, check_channels, measure
 
 # Losses that check their own arguments; MMRazor's are checked here.
 SELF_CHECKED = (ChannelContrastiveLoss, DynamicDifferenceLoss,
@@ -41,15 +42,28 @@ class DCCDDistiller(ConfigurableDistiller):
         logits_layer (str | tuple[str, str]): Module giving the logits
             (student, or a (student, teacher) pair). Defaults to 'head.fc'.
         student_channels (int | list[int], optional): Channels of each
-            student feature layer. Defaults to None.
-        teacher_channels (int | list[int], optional): Channels of each
-            teacher feature layer. Where they differ from
-            ``student_channels`` a ``connector`` maps student to teacher.
-            Defaults to None.
-        connector (dict | list[dict]): Connector config; ``in_channel`` /
-            ``out_channel`` are filled into it (into the first entry of a
-            list, which MMRazor chains). Defaults to a 1x1 conv + BN
-            (MMRazor's ``ConvModuleConnector``).
+            student feature layer, an override checked at the first step.
+            Defaults to None: measured.
+        teacher_channels (int | list[int], optional): The same for the
+            teacher. Defaults to None: measured.
+        connector (dict | list[dict]): Connector mapping student to teacher
+            channels where they differ; ``in_channel`` / ``out_channel`` are
+            filled into it (into the first entry of a list, which MMRazor
+            chains). Defaults to a 1x1 conv + BN (MMRazor's
+            ``ConvModuleConnector``).
+        demo_input (tuple[int], optional): Shape of the input of the one
+            dry forward of student and teacher at build time that measures
+            each feature (channels, spatial size, kind); use the training
+            input's shape. Defaults to None: ``(1, C, 224, 224)`` with the
+            input channels of the student's first convolution.
+        data_idx (int | list[int], optional): For a feature layer that
+            returns a tuple or list (e.g. Swin's stages return ``(x,
+            hw_shape)``), the index of the feature in it; a layer returning
+            a tensor ignores it. Defaults to None.
+        keep_extra_tokens (bool): Keep the class / distillation tokens of
+            (B, N, C) token features. Defaults to False: they are one
+            summary each, not positions of the token grid, and the grid
+            could not be laid out or resized with them.
         cc_loss (dict, optional): Channel contrastive loss, one per feature
             layer. Defaults to ``ChannelContrastiveLoss()`` with its own
             defaults.
@@ -102,12 +116,16 @@ class DCCDDistiller(ConfigurableDistiller):
                  dd_loss: Optional[dict] = None,
                  kd_loss: Optional[dict] = None,
                  num_views: int = 1,
+                 demo_input: Optional[Sequence[int]] = None,
+                 data_idx: Optional[Union[int, List[Optional[int]]]] = None,
+                 keep_extra_tokens: bool = False,
                  **kwargs) -> None:
         cc_loss = with_type(cc_loss, 'ChannelContrastiveLoss')
         dd_loss = with_type(dd_loss, 'DynamicDifferenceLoss')
         # The user's entries first; generated ones only under free names.
         cfg = {part: dict(kwargs.pop(part, None) or {}) for part in PARTS}
         self._loss_keys = {}  # loss name -> config key, named in errors
+        self._mapped = set()  # losses whose forward mapping is generated
         self.source_keys = {}  # recorder name -> config key
         self.feature_specs = {}
 
@@ -121,6 +139,8 @@ class DCCDDistiller(ConfigurableDistiller):
             if name not in cfg['distill_losses']:
                 self._loss_keys[name] = key
             cfg['distill_losses'].setdefault(name, copy.deepcopy(loss))
+            if name not in cfg['loss_forward_mappings']:
+                self._mapped.add(name)
             student = dict(from_student=True, recorder=recorder)
             if connector:
                 student['connector'] = connector
@@ -135,19 +155,19 @@ class DCCDDistiller(ConfigurableDistiller):
                               'student_channels')
             t_chs = per_layer(teacher_channels, len(layers),
                               'teacher_channels')
+            idxs = per_layer(data_idx, len(layers), 'data_idx')
         for i, (s_layer, t_layer) in enumerate(layers.items()):
             suffix = '' if len(layers) == 1 else f'_{i}'
             record(f'feat{suffix}', s_layer, t_layer, 'feature_layers')
             self.feature_specs[f'feat{suffix}'] = FeatureSpec(
                 None if len(layers) == 1 else i, s_layer, t_layer, s_chs[i],
-                t_chs[i], f'loss_cc{suffix}')
+                t_chs[i], f'loss_cc{suffix}', idxs[i])
             connector_name = None
             if None not in (s_chs[i], t_chs[i]) and s_chs[i] != t_chs[i]:
                 connector_name = f'feat{suffix}_connector'
-                chain = copy.deepcopy(connector)
-                first = chain[0] if isinstance(chain, list) else chain
-                first.update(in_channel=s_chs[i], out_channel=t_chs[i])
-                cfg['connectors'].setdefault(connector_name, chain)
+                cfg['connectors'].setdefault(
+                    connector_name,
+                    channel_connector(connector, s_chs[i], t_chs[i]))
             add_loss(f'loss_cc{suffix}', 'cc_loss', cc_loss, f'feat{suffix}',
                      connector_name)
         if dd_loss is not None or kd_loss is not None:
@@ -163,6 +183,9 @@ class DCCDDistiller(ConfigurableDistiller):
             raise ValueError('DCCDDistiller has no loss: set cc_loss with '
                              'feature_layers, dd_loss or kd_loss.')
         self.num_views = num_views
+        self.demo_input = demo_input
+        self._connector = connector
+        self.keep_extra_tokens = keep_extra_tokens
         self._checked = False
         super().__init__(**cfg, **kwargs)
 
@@ -184,71 +207,58 @@ class DCCDDistiller(ConfigurableDistiller):
 
     def prepare_from_student(self, model: nn.Module) -> None:
         """Check the student's recorded module names, then hook them."""
-        self._check_sources(model, self.student_recorders, 'student')
+        check_sources(model, self.student_recorders, 'student',
+                      self.source_keys)
         super().prepare_from_student(model)
+        self._student = [model]  # in a list: not a submodule
 
     def prepare_from_teacher(self, model: nn.Module) -> None:
-        """Check the teacher's recorded module names, then hook them."""
-        self._check_sources(model, self.teacher_recorders, 'teacher')
+        """Check the teacher's recorded module names, hook them, then
+        measure the features and build the connectors they need."""
+        check_sources(model, self.teacher_recorders, 'teacher',
+                      self.source_keys)
         super().prepare_from_teacher(model)
+        if self.feature_specs:
+            self._connect(self._student.pop(), model)
 
-    def _check_sources(self, model: nn.Module, recorders,
-                       who: str) -> None:
-        """Name the config key, the model and the nearest valid module
-        names (MMRazor only asserts '"x" is not in the model.')."""
-        names = [name for name, _ in model.named_modules()]
-        for rec_name, recorder in recorders.recorders.items():
-            if not isinstance(recorder, ModuleOutputsRecorder) or \
-                    recorder.source in names:
+    def _connect(self, student: nn.Module, teacher: nn.Module) -> None:
+        """Measure every feature by one dry forward of each model, then
+        build the connectors they need, before any optimizer sees the
+        parameters."""
+        feats = measure(student, teacher, self.student_recorders,
+                        self.teacher_recorders, self.feature_specs,
+                        self.demo_input, self.keep_extra_tokens)
+        for rec, spec in self.feature_specs.items():
+            if spec.loss not in self._mapped:  # the user mapped this loss
                 continue
-            key = self.source_keys.get(
-                rec_name, f'{who}_recorders.{rec_name}.source')
-            raise ValueError(
-                f'DCCDDistiller {key}: {recorder.source!r} is not a module '
-                f'of the {who} ({type(model).__name__}). Nearest module '
-                f'names in the {who}: '
-                f'{nearest_names(recorder.source, names)}. '
-                f'Fix: set {key} to a name from the {who}\'s '
-                '`named_modules()`.')
+            s, t = feats[rec]
+            name = f'{rec}_connector'
+            channel = self.connectors[name] if name in self.connectors \
+                else None
+            s_in = spec.student_channels or s.channels
+            t_out = spec.teacher_channels or t.channels
+            if channel is None and s_in != t_out:
+                channel = MODELS.build(
+                    channel_connector(self._connector, s_in, t_out))
+            mapping = self.loss_forward_mappings[spec.loss]
+            for arg, feat, mods, conn in zip(
+                    ('preds_S', 'preds_T'), (s, t), chains(s, t, channel),
+                    (name, f'{rec}_teacher_connector')):
+                if feat.data_idx is not None:
+                    mapping[arg]['data_idx'] = feat.data_idx
+                if mods:
+                    self.connectors[conn] = mods[0] if len(mods) == 1 \
+                        else nn.Sequential(*mods)
+                    mapping[arg]['connector'] = conn
 
     def compute_distill_losses(self) -> Dict[str, torch.Tensor]:
         """Check the recorded channels at the first step, then compute the
         losses."""
         if not self._checked:
-            for rec_name, spec in self.feature_specs.items():
-                self._check_channels(rec_name, spec)
+            for rec, spec in self.feature_specs.items():
+                check_channels(
+                    spec, self.student_recorders.get_recorder(rec),
+                    self.teacher_recorders.get_recorder(rec),
+                    self.loss_forward_mappings.get(spec.loss, {}))
             self._checked = True
         return super().compute_distill_losses()
-
-    def _check_channels(self, rec_name: str, spec: FeatureSpec) -> None:
-        """Stop before a connector meets a feature of another width: name
-        the config key and the measured channel count."""
-        measured = {
-            who: channels_of(
-                recorders.get_recorder(rec_name).get_record_data())
-            for who, recorders in (('student', self.student_recorders),
-                                   ('teacher', self.teacher_recorders))
-        }
-        if None in measured.values():
-            return
-        at = '' if spec.index is None else f'[{spec.index}]'
-        for who, layer, given in (
-                ('student', spec.student, spec.student_channels),
-                ('teacher', spec.teacher, spec.teacher_channels)):
-            if given is not None and given != measured[who]:
-                raise ValueError(
-                    f'DCCDDistiller {who}_channels{at} is {given}, but the '
-                    f'{who} layer {layer!r} outputs {measured[who]} '
-                    f'channels. Fix: set {who}_channels{at}='
-                    f'{measured[who]}.')
-        mapping = self.loss_forward_mappings.get(spec.loss, {})
-        connected = any('connector' in arg for arg in mapping.values())
-        if measured['student'] != measured['teacher'] and not connected:
-            raise ValueError(
-                f"DCCDDistiller: the student layer {spec.student!r} outputs "
-                f"{measured['student']} channels, the teacher layer "
-                f"{spec.teacher!r} {measured['teacher']}, and no connector "
-                f"maps one to the other. Fix: set student_channels{at}="
-                f"{measured['student']} and teacher_channels{at}="
-                f"{measured['teacher']} (DCCDDistiller then adds a "
-                'connector).')
