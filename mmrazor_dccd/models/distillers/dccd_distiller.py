@@ -218,8 +218,9 @@ class DCCDDistiller(ConfigurableDistiller):
         check_sources(model, self.teacher_recorders, 'teacher',
                       self.source_keys)
         super().prepare_from_teacher(model)
+        student = self._student.pop()
         if self.feature_specs:
-            self._connect(self._student.pop(), model)
+            self._connect(student, model)
 
     def _connect(self, student: nn.Module, teacher: nn.Module) -> None:
         """Measure every feature by one dry forward of each model, then
