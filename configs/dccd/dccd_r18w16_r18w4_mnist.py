@@ -27,6 +27,7 @@ model = dict(
     distiller=dict(
         type='DCCDDistiller',
         feature_layers='backbone.layer4',
+        demo_input=(1, 1, 28, 28),  # one training input: the shapes dry run
         student_channels=32,
         teacher_channels=128,
         logits_layer='head.fc',

@@ -10,6 +10,8 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from mmrazor.registry import MODELS
 from mmrazor_dccd.utils import load_config
 
+pytestmark = pytest.mark.fast
+
 # The multi-view tests use the two-view (L_cc + L_dd) config; the default
 # config (one view, L_cc alone) has its own test below.
 CFG = 'configs/dccd/dccd-dd_r18w16_r18w4_mnist.py'
@@ -109,12 +111,29 @@ def test_one_view_where_two_are_needed(cfg):
         model.data_preprocessor(_batch(cfg), training=True)
 
 
-def test_channel_mismatch_without_connector(cfg):
+def test_channels_are_measured_when_not_given(cfg):
+    """Layer names are enough: a dry forward at build time measures both
+    layers and the 32 -> 128 connector is built before any optimizer."""
     model_cfg = copy.deepcopy(cfg.model)
-    model_cfg.distiller.student_channels = None  # no connector is built
+    model_cfg.distiller.student_channels = None
+    model_cfg.distiller.teacher_channels = None
+    model = MODELS.build(model_cfg)
+    conv = model.distiller.connectors['feat_connector'].conv_module.conv
+    assert (conv.in_channels, conv.out_channels) == (32, 128)
+    data = model.data_preprocessor(_batch(cfg), training=True)
+    assert torch.isfinite(model(**data, mode='loss')['distill.loss_cc'])
+
+
+def test_channel_mismatch_without_connector(cfg):
+    """A loss the user maps without a connector stops at the first step."""
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.distiller.loss_forward_mappings = dict(loss_cc=dict(
+        preds_S=dict(from_student=True, recorder='feat'),
+        preds_T=dict(from_student=False, recorder='feat')))
     model = MODELS.build(model_cfg)
     data = model.data_preprocessor(_batch(cfg), training=True)
-    with pytest.raises(ValueError, match='connector'):
+    with pytest.raises(ValueError, match='no connector maps one to the '
+                       'other'):
         model(**data, mode='loss')
 
 
@@ -222,58 +241,57 @@ def test_num_views_is_set_once_on_the_algorithm(cfg):
         MODELS.build(model_cfg)
 
 
-def test_dd_on_features_uses_the_feature_connector(cfg):
-    model_cfg = copy.deepcopy(cfg.model)
-    model_cfg.distiller.update(
-        dd_source='features', cc_loss=None,
-        dd_loss=dict(type='DynamicDifferenceLoss', response='zscore'))
-    model = MODELS.build(model_cfg)
-    mapping = model.distiller.loss_forward_mappings['loss_dd']
-    assert mapping['preds_S'] == dict(from_student=True, recorder='feat',
-                                      connector='feat_connector')
-    assert 'logits' not in model.distiller.student_recorders.recorders
-    data = model.data_preprocessor(_batch(cfg), True)
-    losses = model.loss(data['inputs'], data['data_samples'])
-    losses['distill.loss_dd'].backward()
-    grads = [p.grad for p in
-             model.distiller.connectors['feat_connector'].parameters()]
-    assert all(g is not None for g in grads) and grads[0].abs().sum() > 0
-    with pytest.raises(ValueError, match='feature_layers'):
-        _distiller(dd_source='features')
+def test_bad_loss_argument_is_named_by_its_config_key():
+    """The loss checks its argument; the distiller names the config key."""
+    with pytest.raises(ValueError, match=r'^cc_loss\.mode is .pixel.; use '
+                       "one of \\('per_sample', 'batch'\\)"):
+        _distiller(feature_layers='backbone.layer4',
+                   cc_loss=dict(mode='pixel'))
+    with pytest.raises(ValueError, match=r'^dd_loss\.distance is'):
+        _distiller(num_views=2, dd_loss=dict(distance='l3'))
+    with pytest.raises(ValueError, match=r'^kd_loss\.tau must be a positive'):
+        _distiller(kd_loss=dict(type='KLDivergence', tau=-1))
+    with pytest.raises(ValueError,
+                       match=r'^distill_losses\.loss_x\.loss_weight is -1'):
+        _distiller(kd_loss=dict(type='KLDivergence'), distill_losses=dict(
+            loss_x=dict(type='KLDivergence', loss_weight=-1)),
+            loss_forward_mappings=dict(loss_x=dict(
+                preds_S=dict(from_student=True, recorder='logits'),
+                preds_T=dict(from_student=False, recorder='logits'))))
 
 
-def test_teacher_connector_pools_the_teacher_for_a_1x1_student():
-    pool = dict(type='TorchFunctionalConnector',
-                function_name='adaptive_avg_pool2d',
-                func_args=dict(output_size=1))
-    d = _distiller(feature_layers={'backbone.conv2': 'backbone.layer4'},
-                   student_channels=256, teacher_channels=128,
-                   teacher_connector=pool, num_views=2,
-                   dd_loss=dict(loss_weight=0.1), dd_source='features')
-    for loss in ('loss_cc', 'loss_dd'):
-        mapping = d.loss_forward_mappings[loss]
-        assert mapping['preds_T']['connector'] == 'feat_teacher_connector'
-        assert mapping['preds_S']['connector'] == 'feat_connector'
-    teacher = d.connectors['feat_teacher_connector'](torch.randn(4, 128, 4,
-                                                                 4))
-    student = d.connectors['feat_connector'](torch.randn(4, 256, 1, 1))
-    assert teacher.shape == student.shape == (4, 128, 1, 1)
-    # Without it the shapes differ and the loss names the fix.
-    plain = _distiller(feature_layers={'backbone.conv2': 'backbone.layer4'},
-                       student_channels=256, teacher_channels=128)
-    assert 'connector' not in plain.loss_forward_mappings['loss_cc'][
-        'preds_T']
-    with pytest.raises(ValueError, match='connector'):
-        plain.distill_losses['loss_cc'](student, torch.randn(4, 128, 4, 4))
+def test_channels_are_checked_at_the_first_step_only(cfg, monkeypatch):
+    from mmrazor_dccd.models.distillers import dccd_distiller
+    model = MODELS.build(copy.deepcopy(cfg.model))
+    calls = []
+    check = dccd_distiller.check_channels
+    monkeypatch.setattr(dccd_distiller, 'check_channels',
+                        lambda *a: calls.append(a) or check(*a))
+    data = model.data_preprocessor(_batch(cfg), training=True)
+    for _ in range(2):
+        model(**data, mode='loss')
+    assert len(calls) == 1
 
 
-def test_teacher_connector_must_be_parameter_free():
-    with pytest.raises(ValueError, match='parameter-free'):
-        _distiller(feature_layers='backbone.layer4', student_channels=32,
-                   teacher_channels=128,
-                   teacher_connector=dict(type='ConvModuleConnector',
-                                          in_channel=128, out_channel=128,
-                                          kernel_size=1))
+def test_default_cc_loss_has_one_home(repo):
+    """The class signature holds the defaults; the README repeats them."""
+    import ast
+    import inspect
+    import re
+
+    from mmrazor_dccd.models.losses import ChannelContrastiveLoss
+    params = inspect.signature(ChannelContrastiveLoss).parameters
+    defaults = {k: p.default for k, p in params.items()}
+    d = _distiller(feature_layers='backbone.layer4')
+    loss = d.distill_losses['loss_cc']
+    assert {k: getattr(loss, k) for k in defaults} == defaults
+    # Where the README spells the default loss out, it is the signature's.
+    readme = open(f'{repo}/README.md').read()
+    for args in re.findall(r"cc_loss=dict\(type='ChannelContrastiveLoss', "
+                           r"(.*?)\)", readme, re.S):
+        call = ast.parse(f'f({args})', mode='eval').body
+        given = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        assert given == {k: defaults[k] for k in given}
 
 
 def test_one_view_allows_cc_only_and_refuses_dd():

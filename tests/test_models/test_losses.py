@@ -11,8 +11,11 @@ from mmrazor.registry import MODELS
 from mmrazor_dccd.models.losses import (ChannelContrastiveLoss,
                                         DynamicDifferenceLoss,
                                         channel_contrastive_loss,
+                                        channel_embeddings,
                                         dynamic_difference_loss,
                                         view_differences)
+
+pytestmark = pytest.mark.fast
 
 
 def _ce(row, target):
@@ -29,11 +32,6 @@ def test_cc_per_sample_by_hand():
     expected = (_ce(rows[0], 0) + _ce(rows[1], 1)) / 2
     got = channel_contrastive_loss(s, t, tau=tau, mode='per_sample')
     assert got.item() == pytest.approx(expected, rel=1e-5)
-    cols = [[rows[0][0], rows[1][0]], [rows[0][1], rows[1][1]]]
-    expected_sym = 0.5 * (expected + (_ce(cols[0], 0) + _ce(cols[1], 1)) / 2)
-    got = channel_contrastive_loss(s, t, tau=tau, mode='per_sample',
-                                   symmetric=True)
-    assert got.item() == pytest.approx(expected_sym, rel=1e-5)
 
 
 def test_cc_per_sample_averages_over_samples():
@@ -58,14 +56,12 @@ def test_cc_batch_mode_by_hand_on_pooled_features():
     assert got.item() == pytest.approx(expected, rel=1e-5)
 
 
-def test_cc_center_by_hand():
-    s = torch.tensor([[[[1., 3.]], [[2., 2.5]]]])  # centred: [-1,1] [-.25,.25]
-    t = torch.tensor([[[[0., 4.]], [[5., 1.]]]])  # centred: [-2,2], [2,-2]
-    rows = [[1.0, -1.0], [1.0, -1.0]]  # cosine similarities, tau=1
-    expected = (_ce(rows[0], 0) + _ce(rows[1], 1)) / 2
-    got = channel_contrastive_loss(s, t, tau=1.0, mode='per_sample',
-                                   center=True)
-    assert got.item() == pytest.approx(expected, rel=1e-5)
+def test_channel_embeddings_center_by_hand():
+    """center=True (the channel-alignment analysis) mean-centres each map."""
+    feat = torch.tensor([[[[1., 3.]], [[2., 2.5]]]])
+    emb = channel_embeddings(feat, 'per_sample', center=True)
+    r = 1 / math.sqrt(2)
+    torch.testing.assert_close(emb, torch.tensor([[[-r, r], [-r, r]]]))
 
 
 # ----------------------------------------------------------- L_cc properties
@@ -107,7 +103,7 @@ def test_losses_finite_with_large_low_precision_inputs(dtype):
         channel_contrastive_loss(big, big.flip(0), mode='per_sample'))
     assert torch.isfinite(channel_contrastive_loss(big, big, mode='batch'))
     logits = (torch.randn(8, 10) * 1e4).to(dtype)
-    for distance in ('mse', 'smooth_l1', 'kl'):
+    for distance in ('mse', 'kl'):
         value = dynamic_difference_loss(logits, logits.flip(1),
                                         distance=distance)
         assert torch.isfinite(value), distance
@@ -129,8 +125,6 @@ def test_dd_by_hand():
     s = torch.tensor([[1., 2.], [0., 0.]])  # d_s = [1, 2]
     t = torch.tensor([[2., 2.], [1., 1.]])  # d_t = [1, 1]
     assert dynamic_difference_loss(s, t).item() == pytest.approx(0.5)
-    assert dynamic_difference_loss(
-        s, t, distance='smooth_l1').item() == pytest.approx(0.25)
     tau = 2.0
     p_t = [0.5, 0.5]
     z = [math.exp(0.5), math.exp(1.0)]
@@ -140,7 +134,7 @@ def test_dd_by_hand():
     assert got.item() == pytest.approx(kl, rel=1e-5)
 
 
-@pytest.mark.parametrize('distance', ['mse', 'smooth_l1', 'kl'])
+@pytest.mark.parametrize('distance', ['mse', 'kl'])
 def test_dd_zero_when_differences_match(distance):
     torch.manual_seed(0)
     t = torch.randn(3 * 4, 10)
@@ -168,8 +162,6 @@ def test_bad_inputs_name_the_fix():
         MODELS.build(dict(type='ChannelContrastiveLoss', mode='pixel'))
     with pytest.raises(ValueError, match='mse'):
         MODELS.build(dict(type='DynamicDifferenceLoss', distance='l3'))
-    with pytest.raises(ValueError, match='zscore'):
-        MODELS.build(dict(type='DynamicDifferenceLoss', response='logs'))
     with pytest.raises(ValueError, match='not divisible by num_views=2') as e:
         dynamic_difference_loss(torch.randn(5, 10), torch.randn(5, 10))
     # The hint names things that exist: build them.
@@ -185,47 +177,15 @@ def test_bad_inputs_name_the_fix():
                       num_views=2))
     with pytest.raises(ValueError, match='num_views must be >= 2'):
         MODELS.build(dict(type='DynamicDifferenceLoss', num_views=1))
-
-
-# ------------------------------------------------------------- L_dd forms
-def test_dd_probs_by_hand():
-    """probs: tau^2 * ||(p_s(x1) - p_s(x2)) - (p_t(x1) - p_t(x2))||^2."""
-    s = torch.tensor([[1., 0., -1.], [0., 2., 0.]])
-    t = torch.tensor([[2., 0., 0.], [0., 0., 1.]])
-    tau = 2.0
-
-    def p(z):
-        e = [math.exp(v / tau) for v in z]
-        return [v / sum(e) for v in e]
-
-    d_s = [a - b for a, b in zip(p(s[0].tolist()), p(s[1].tolist()))]
-    d_t = [a - b for a, b in zip(p(t[0].tolist()), p(t[1].tolist()))]
-    want = tau**2 * sum((a - b)**2 for a, b in zip(d_s, d_t))
-    got = dynamic_difference_loss(s, t, distance='mse', tau=tau,
-                                  response='probs')
-    assert got.item() == pytest.approx(want, rel=1e-5)
-
-
-def test_dd_zscore_ignores_logit_scale_and_shift():
-    t = torch.randn(8, 10)
-    s = 3.0 * t + 5.0  # same ranking, another scale and offset
-    assert dynamic_difference_loss(s, t, response='zscore').item() == \
-        pytest.approx(0.0, abs=1e-5)
-    assert dynamic_difference_loss(s, t).item() > 1.0  # raw logits do not
-
-
-def test_dd_cosine_by_hand_and_scale_free():
-    s = torch.tensor([[1., 0.], [0., 0.]])  # d_s = (1, 0)
-    t = torch.tensor([[1., 1.], [0., 0.]])  # d_t = (1, 1)
-    got = dynamic_difference_loss(s, t, distance='cosine')
-    assert got.item() == pytest.approx(1 - 1 / math.sqrt(2), rel=1e-5)
-    assert dynamic_difference_loss(10 * s, t, distance='cosine').item() == \
-        pytest.approx(got.item(), rel=1e-5)
+    with pytest.raises(ValueError, match=r'ChannelContrastiveLoss\.tau must '
+                       'be a positive, finite temperature, got 0'):
+        MODELS.build(dict(type='ChannelContrastiveLoss', tau=0))
 
 
 def test_dd_on_features_flattens_maps():
     t = torch.randn(6, 4, 2, 2)
-    assert dynamic_difference_loss(t + 1, t, response='zscore',
+    offset = torch.randn(2, 4, 2, 2).repeat(3, 1, 1, 1)  # shared by views
+    assert dynamic_difference_loss(t + offset, t,
                                    num_views=3).item() < 1e-5
     s = torch.randn(6, 4, 2, 2, requires_grad=True)
     dynamic_difference_loss(s, t, num_views=3).backward()

@@ -14,6 +14,7 @@ dccd_distiller = dict(
     type='DCCDDistiller',
     num_views=num_views,
     feature_layers='backbone.layer4',
+    demo_input=(1, 1, 28, 28),  # one training input: the shapes dry run
     logits_layer='head.fc',
     cc_loss=dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch',
                  loss_weight=1.0),  # as docs/pruning.md was measured

@@ -10,22 +10,29 @@ from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.registry import MODELS
 
+TAKES_VIEWS = ('DCCDDistiller', 'MultiViewClsDataPreprocessor',
+               'DynamicDifferenceLoss')
 
-def _pass_num_views(cfg, num_views: int, key: str):
-    """Give a config dict the algorithm's ``num_views`` (or refuse another).
+
+def pass_num_views(cfg, num_views: int, key: str):
+    """Give the config ``cfg`` of a part that takes ``num_views`` the
+    algorithm's value, or refuse another one.
+
+    ``num_views`` is set once, on the algorithm (``model.num_views``): this
+    one function passes it to the distiller and the data preprocessor, and
+    the distiller passes it on to ``dd_loss``.
     """
-    takes_views = ('DCCDDistiller', 'MultiViewClsDataPreprocessor')
     if not isinstance(cfg, dict) or str(cfg.get('type', '')).split(
-            '.')[-1] not in takes_views:
+            '.')[-1] not in TAKES_VIEWS:
         return cfg
     cfg = dict(cfg)
     given = cfg.setdefault('num_views', num_views)
     if given != num_views:
         raise ValueError(
-            f'DCCDDistill has num_views={num_views} but its {key} has '
+            f'num_views={num_views} is passed to {key}, which has '
             f'num_views={given}. Set num_views once, on the algorithm '
-            '(model.num_views): it is passed on to the distiller and the '
-            'data preprocessor.')
+            '(model.num_views): it is passed on to the distiller, its '
+            'dd_loss and the data preprocessor.')
     return cfg
 
 
@@ -67,7 +74,7 @@ class DCCDDistill(SingleTeacherDistill):
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}.')
         for key in ('distiller', 'data_preprocessor'):
-            kwargs[key] = _pass_num_views(kwargs.get(key), num_views, key)
+            kwargs[key] = pass_num_views(kwargs.get(key), num_views, key)
         super().__init__(teacher_ckpt=None, **kwargs)
         self.num_views = num_views
         self.check_finite = check_finite

@@ -1,15 +1,14 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""What a :class:`DCCDDistiller` config says, parsed and checked before
-anything is built: layer mappings, per-layer values, loss defaults, loss
-weights and temperatures, and the messages that name the key and the fix."""
+"""How a :class:`DCCDDistiller` config is read: layer mappings, per-layer
+values, partial loss configs, and the nearest names an error suggests.
+Values are checked by the modules that own them."""
 import copy
 import difflib
-import math
 from typing import Dict, List, NamedTuple, Optional, Sequence, Union
 
-import torch
+import torch.nn as nn
 
-from ..losses import check_loss_weight
+from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 
 LayerSpec = Union[str, Sequence[str], Dict[str, str]]
 
@@ -25,23 +24,13 @@ def as_mapping(layers: Optional[LayerSpec]) -> Dict[str, str]:
     return {layer: layer for layer in layers}
 
 
-def with_default(loss: Optional[dict], default: dict) -> Optional[dict]:
-    """A loss config without ``type`` updates the default loss, so
-    ``--cfg-options model.distiller.dd_loss.loss_weight=0.1`` works on a
-    config that relies on the default."""
+def with_type(loss: Optional[dict], default_type: str) -> Optional[dict]:
+    """A loss config without ``type`` is ``default_type`` with its own
+    defaults updated, so ``--cfg-options model.distiller.dd_loss.
+    loss_weight=0.1`` works on a config that relies on the default."""
     if loss is None or 'type' in loss:
         return copy.deepcopy(loss)
-    return dict(copy.deepcopy(default), **loss)
-
-
-def set_num_views(loss: dict, num_views: int, owner: str) -> dict:
-    given = loss.setdefault('num_views', num_views)
-    if given != num_views:
-        raise ValueError(
-            f"{loss.get('type')} has num_views={given} but {owner} has "
-            f'num_views={num_views}. Set num_views once, on the algorithm '
-            "(model.num_views); it is passed on to the distiller's losses.")
-    return loss
+    return dict(type=default_type, **copy.deepcopy(loss))
 
 
 def per_layer(value, num: int, name: str) -> List:
@@ -53,29 +42,6 @@ def per_layer(value, num: int, name: str) -> List:
     return list(value)
 
 
-def check_taus(losses: Dict[str, Optional[dict]]) -> None:
-    """Refuse a temperature that is not a positive number (a division by
-    it: inf/NaN losses at the first step) before anything is built."""
-    for key, loss in losses.items():
-        tau = None if loss is None else loss.get('tau')
-        if tau is None:
-            continue
-        if isinstance(tau, bool) or not isinstance(tau, (int, float)) or \
-                not math.isfinite(tau) or tau <= 0:
-            raise ValueError(
-                f'model.distiller.{key}.tau must be a positive, finite '
-                f'temperature, got {tau!r}: the loss divides by it. Fix: '
-                f'set {key}.tau > 0 (e.g. 0.1 for cc_loss, 4 for kd_loss), '
-                'or remove it for the default.')
-
-
-def check_weights(losses: Dict[str, Optional[dict]]) -> None:
-    """Refuse bad ``loss_weight`` values before anything is built."""
-    for key, loss in losses.items():
-        if loss is not None and 'loss_weight' in loss:
-            check_loss_weight(loss['loss_weight'], f'{key}.loss_weight')
-
-
 class FeatureSpec(NamedTuple):
     """What the config says about one feature layer (checked when run)."""
     index: Optional[int]  # position in feature_layers; None for one layer
@@ -83,6 +49,26 @@ class FeatureSpec(NamedTuple):
     teacher: str
     student_channels: Optional[int]
     teacher_channels: Optional[int]
+    loss: str  # the channel contrastive loss on this layer
+    data_idx: Optional[int]  # entry of a tuple / list output
+
+
+def check_sources(model: nn.Module, recorders, who: str,
+                  keys: Dict[str, str]) -> None:
+    """Refuse a recorded module name that ``model`` lacks, naming the
+    config key (``keys``: recorder name -> key), the model and the nearest
+    valid names (MMRazor only asserts '"x" is not in the model.')."""
+    names = [name for name, _ in model.named_modules()]
+    for rec_name, recorder in recorders.recorders.items():
+        if not isinstance(recorder, ModuleOutputsRecorder) or \
+                recorder.source in names:
+            continue
+        key = keys.get(rec_name, f'{who}_recorders.{rec_name}.source')
+        raise ValueError(
+            f'DCCDDistiller {key}: {recorder.source!r} is not a module of '
+            f'the {who} ({type(model).__name__}). Nearest module names in '
+            f'the {who}: {nearest_names(recorder.source, names)}. Fix: set '
+            f"{key} to a name from the {who}'s `named_modules()`.")
 
 
 def nearest_names(name: str, names: List[str], num: int = 5) -> str:
@@ -92,6 +78,11 @@ def nearest_names(name: str, names: List[str], num: int = 5) -> str:
     return ', '.join(repr(n) for n in close)
 
 
-def channels_of(record) -> Optional[int]:
-    return record.size(1) if isinstance(record, torch.Tensor) and \
-        record.dim() >= 2 else None
+def channel_connector(connector: Union[dict, List[dict]], in_channel: int,
+                      out_channel: int) -> Union[dict, List[dict]]:
+    """``connector`` with the channels filled into it (into the first entry
+    of a list, which MMRazor chains)."""
+    chain = copy.deepcopy(connector)
+    first = chain[0] if isinstance(chain, list) else chain
+    first.update(in_channel=in_channel, out_channel=out_channel)
+    return chain

@@ -7,21 +7,20 @@ import torch
 import torch.nn as nn
 
 from mmrazor.models.distillers import ConfigurableDistiller
-from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 from mmrazor.registry import MODELS
-from .dccd_config import (FeatureSpec, LayerSpec, as_mapping, channels_of,
-                          check_taus, check_weights, nearest_names, per_layer,
-                          set_num_views, with_default)
+from ..algorithms.dccd_distill import pass_num_views
+from ..losses import (ChannelContrastiveLoss, DynamicDifferenceLoss,
+                      LossArgumentError, WeightedCRDLoss, check_loss_args)
+from .dccd_config import (FeatureSpec, LayerSpec, as_mapping,
+                          channel_connector, check_sources, per_layer,
+                          with_type)
+from .feature_shapes import chains, check_channels, measure
 
-DD_SOURCES = ('logits', 'features')
-# Chosen on the Fashion-MNIST validation split (docs/benchmark.md): L_cc in
-# batch mode, tau 0.1, beta 3 (on one view per image); no L_dd (no form of
-# it helped a student).
-DEFAULT_CC_LOSS = dict(type='ChannelContrastiveLoss', tau=0.1, mode='batch',
-                       loss_weight=3.0)
-# What a loss given without 'type' (a partial --cfg-options override) updates.
-LOSS_TEMPLATES = dict(cc_loss=DEFAULT_CC_LOSS,
-                      dd_loss=dict(type='DynamicDifferenceLoss'))
+# Losses that check their own arguments; MMRazor's are checked here.
+SELF_CHECKED = (ChannelContrastiveLoss, DynamicDifferenceLoss,
+                WeightedCRDLoss)
+PARTS = ('student_recorders', 'teacher_recorders', 'connectors',
+         'distill_losses', 'loss_forward_mappings')
 
 
 @MODELS.register_module()
@@ -31,6 +30,9 @@ class DCCDDistiller(ConfigurableDistiller):
     Builds the recorders, connectors, losses and ``loss_forward_mappings``
     of MMRazor's :class:`ConfigurableDistiller` from layer names, so a config
     stays short. Every term is switched off by setting its loss to ``None``.
+    A loss given without ``type`` is that term's default class with these
+    arguments: ``dd_loss=dict(loss_weight=0.1)`` is
+    ``DynamicDifferenceLoss(loss_weight=0.1)``.
 
     Args:
         feature_layers (str | list[str] | dict[str, str], optional): Student
@@ -40,57 +42,48 @@ class DCCDDistiller(ConfigurableDistiller):
         logits_layer (str | tuple[str, str]): Module giving the logits
             (student, or a (student, teacher) pair). Defaults to 'head.fc'.
         student_channels (int | list[int], optional): Channels of each
-            student feature layer. Defaults to None.
-        teacher_channels (int | list[int], optional): Channels of each
-            teacher feature layer. Where they differ from
-            ``student_channels`` a ``connector`` maps student to teacher.
-            Defaults to None.
-        connector (dict | list[dict]): Connector config; ``in_channel`` /
-            ``out_channel`` are filled into it (into the first entry of a
-            list, which MMRazor chains, e.g. with a
-            ``TorchFunctionalConnector`` that interpolates to the teacher's
-            spatial size). Defaults to a 1x1 conv + BN (MMRazor's
+            student feature layer, an override checked at the first step.
+            Defaults to None: measured.
+        teacher_channels (int | list[int], optional): The same for the
+            teacher. Defaults to None: measured.
+        connector (dict | list[dict]): Connector mapping student to teacher
+            channels where they differ; ``in_channel`` / ``out_channel`` are
+            filled into it (into the first entry of a list, which MMRazor
+            chains). Defaults to a 1x1 conv + BN (MMRazor's
             ``ConvModuleConnector``).
-        teacher_connector (dict | list[dict], optional): A parameter-free
-            connector applied to every teacher feature before the losses,
-            e.g. ``dict(type='TorchFunctionalConnector',
-            function_name='adaptive_avg_pool2d',
-            func_args=dict(output_size=1))`` to pool the teacher's map to
-            the size of a student's last (1x1) feature in a
-            cross-architecture pair. Defaults to None.
+        demo_input (tuple[int], optional): Shape of the input of the one
+            dry forward of student and teacher at build time that measures
+            each feature (channels, spatial size, kind); use the training
+            input's shape. Defaults to None: ``(1, C, 224, 224)`` with the
+            input channels of the student's first convolution.
+        data_idx (int | list[int], optional): For a feature layer that
+            returns a tuple or list (e.g. Swin's stages return ``(x,
+            hw_shape)``), the index of the feature in it; a layer returning
+            a tensor ignores it. Defaults to None.
+        keep_extra_tokens (bool): Keep the class / distillation tokens of
+            (B, N, C) token features. Defaults to False: they are one
+            summary each, not positions of the token grid, and the grid
+            could not be laid out or resized with them.
         cc_loss (dict, optional): Channel contrastive loss, one per feature
-            layer. Defaults to ``ChannelContrastiveLoss(tau=0.1,
-            mode='batch', loss_weight=3.0)`` (beta 3), chosen on the
-            Fashion-MNIST validation split with one view per image
-            (``docs/benchmark.md``, "Safe defaults").
+            layer. Defaults to ``ChannelContrastiveLoss()`` with its own
+            defaults.
         dd_loss (dict, optional): Dynamic difference loss, e.g.
-            ``dict(type='DynamicDifferenceLoss')``. Defaults to None: on the
-            Fashion-MNIST validation split no form of it helped (``L_cc``
-            alone scored highest; ``L_dd`` alone was below the student
-            alone), see ``docs/benchmark.md``.
+            ``dict(type='DynamicDifferenceLoss')``. Defaults to None.
         kd_loss (dict, optional): Logit distillation, e.g.
             ``dict(type='KLDivergence', tau=4)``. Defaults to None.
-        dd_source (str): What ``dd_loss`` differences: ``'logits'`` (the
-            ``logits_layer``) or ``'features'`` (the first feature layer,
-            after its connector). Defaults to 'logits'.
-        num_views (int): Views per image, given to ``dd_loss`` (which
-            needs 2 or more); ``DCCDDistill`` passes its own. Defaults
-            to 1.
+        num_views (int): Views per image, passed on to ``dd_loss``;
+            ``DCCDDistill`` passes its own. Defaults to 1.
         **kwargs: Further :class:`ConfigurableDistiller` arguments. Extra
             recorders, connectors, losses and ``loss_forward_mappings`` are
             merged in; an entry given there under a generated name (e.g.
             ``loss_forward_mappings=dict(loss_cc=...)``) replaces the
             generated one.
 
-    A loss given without ``type`` updates the default loss (or, for
-    ``dd_loss``, a default ``DynamicDifferenceLoss``): ``dd_loss=dict(
-    loss_weight=0.1)`` is ``DynamicDifferenceLoss`` with weight 0.1.
-
-    Mistakes are named by their config key: a negative or non-finite
-    ``loss_weight`` at build time, a module name missing from the student
-    or teacher when the algorithm hooks them (with the nearest valid
-    names), and ``student_channels`` / ``teacher_channels`` against the
-    recorded features, at every step before a connector runs.
+    Mistakes are named by their config key: a bad loss argument at build
+    time, a module name missing from the student or teacher when the
+    algorithm hooks them (with the nearest valid names), and
+    ``student_channels`` / ``teacher_channels`` against the recorded
+    features at the first step, before a connector runs.
 
     Examples:
         >>> distiller = DCCDDistiller(
@@ -103,9 +96,6 @@ class DCCDDistiller(ConfigurableDistiller):
         ['feat_connector']
         >>> sorted(distiller.distill_losses)
         ['loss_cc', 'loss_dd']
-        >>> distiller.loss_forward_mappings['loss_cc']['preds_S']
-        {'from_student': True, 'recorder': 'feat', 'connector': \
-'feat_connector'}
 
         Two feature layers give ``feat_0``/``feat_1``, ``loss_cc_0``/
         ``loss_cc_1`` and ``feat_0_connector``/``feat_1_connector``; a
@@ -122,203 +112,154 @@ class DCCDDistiller(ConfigurableDistiller):
                      kernel_size=1,
                      norm_cfg=dict(type='BN'),
                      act_cfg=None),
-                 teacher_connector: Optional[Union[dict, List[dict]]] = None,
-                 cc_loss: Optional[dict] = DEFAULT_CC_LOSS,
+                 cc_loss: Optional[dict] = dict(type='ChannelContrastiveLoss'),
                  dd_loss: Optional[dict] = None,
                  kd_loss: Optional[dict] = None,
-                 dd_source: str = 'logits',
                  num_views: int = 1,
+                 demo_input: Optional[Sequence[int]] = None,
+                 data_idx: Optional[Union[int, List[Optional[int]]]] = None,
+                 keep_extra_tokens: bool = False,
                  **kwargs) -> None:
-        if dd_source not in DD_SOURCES:
-            raise ValueError(f'Unknown dd_source {dd_source!r}; use one of '
-                             f'{DD_SOURCES}.')
-        cc_loss = with_default(cc_loss, LOSS_TEMPLATES['cc_loss'])
-        dd_loss = with_default(dd_loss, LOSS_TEMPLATES['dd_loss'])
-        check_weights(dict(cc_loss=cc_loss, dd_loss=dd_loss,
-                           kd_loss=kd_loss))
-        check_taus(dict(cc_loss=cc_loss, dd_loss=dd_loss, kd_loss=kd_loss))
-        check_weights({f'distill_losses.{name}': loss for name, loss in
-                       kwargs.get('distill_losses', {}).items()})
-        # Config key of each generated recorder, named in source errors.
-        source_keys = {}
-        feature_specs = {}
-        dccd_losses = set()
-        cfg = dict(
-            student_recorders=dict(kwargs.pop('student_recorders', {})),
-            teacher_recorders=dict(kwargs.pop('teacher_recorders', {})),
-            connectors=dict(kwargs.pop('connectors', {})),
-            distill_losses=dict(kwargs.pop('distill_losses', {})),
-            loss_forward_mappings=dict(
-                kwargs.pop('loss_forward_mappings', {})))
+        cc_loss = with_type(cc_loss, 'ChannelContrastiveLoss')
+        dd_loss = with_type(dd_loss, 'DynamicDifferenceLoss')
+        # The user's entries first; generated ones only under free names.
+        cfg = {part: dict(kwargs.pop(part, None) or {}) for part in PARTS}
+        self._loss_keys = {}  # loss name -> config key, named in errors
+        self._mapped = set()  # losses whose forward mapping is generated
+        self.source_keys = {}  # recorder name -> config key
+        self.feature_specs = {}
 
-        # setdefault everywhere: what the user passed explicitly wins.
-        def record(name, student_src, teacher_src, key):
-            source_keys[name] = key
-            cfg['student_recorders'].setdefault(
-                name, dict(type='ModuleOutputs', source=student_src))
-            cfg['teacher_recorders'].setdefault(
-                name, dict(type='ModuleOutputs', source=teacher_src))
+        def record(name, student, teacher, key):
+            self.source_keys[name] = key
+            for who, source in (('student', student), ('teacher', teacher)):
+                cfg[f'{who}_recorders'].setdefault(
+                    name, dict(type='ModuleOutputs', source=source))
 
-        def add_loss(loss_name, loss_cfg, recorder, connector_name=None,
-                     teacher_connector_name=None):
-            dccd_losses.add(loss_name)
-            cfg['distill_losses'].setdefault(loss_name, loss_cfg)
+        def add_loss(name, key, loss, recorder, connector=None):
+            if name not in cfg['distill_losses']:
+                self._loss_keys[name] = key
+            cfg['distill_losses'].setdefault(name, copy.deepcopy(loss))
+            if name not in cfg['loss_forward_mappings']:
+                self._mapped.add(name)
             student = dict(from_student=True, recorder=recorder)
-            if connector_name:
-                student['connector'] = connector_name
-            teacher = dict(from_student=False, recorder=recorder)
-            if teacher_connector_name:
-                teacher['connector'] = teacher_connector_name
+            if connector:
+                student['connector'] = connector
             cfg['loss_forward_mappings'].setdefault(
-                loss_name, dict(preds_S=student, preds_T=teacher))
+                name,
+                dict(preds_S=student,
+                     preds_T=dict(from_student=False, recorder=recorder)))
 
-        layers = as_mapping(feature_layers)
-        if dd_loss is not None and dd_source == 'features' and not layers:
-            raise ValueError("dd_source='features' differences the first "
-                             'feature layer: set feature_layers.')
-        feat_connector = feat_t_connector = None
-        if (cc_loss is not None or dd_source == 'features') and layers:
+        layers = as_mapping(feature_layers) if cc_loss is not None else {}
+        if layers:
             s_chs = per_layer(student_channels, len(layers),
                               'student_channels')
             t_chs = per_layer(teacher_channels, len(layers),
                               'teacher_channels')
-            for i, (s_layer, t_layer) in enumerate(layers.items()):
-                suffix = '' if len(layers) == 1 else f'_{i}'
-                record(f'feat{suffix}', s_layer, t_layer, 'feature_layers')
-                feature_specs[f'feat{suffix}'] = FeatureSpec(
-                    None if len(layers) == 1 else i, s_layer, t_layer,
-                    s_chs[i], t_chs[i])
-                connector_name = None
-                if s_chs[i] is not None and t_chs[i] is not None \
-                        and s_chs[i] != t_chs[i]:
-                    connector_name = f'feat{suffix}_connector'
-                    chain = copy.deepcopy(connector)
-                    first = chain[0] if isinstance(chain, list) else chain
-                    first.update(in_channel=s_chs[i], out_channel=t_chs[i])
-                    cfg['connectors'].setdefault(connector_name, chain)
-                t_connector_name = None
-                if teacher_connector is not None:
-                    t_connector_name = f'feat{suffix}_teacher_connector'
-                    cfg['connectors'].setdefault(
-                        t_connector_name, copy.deepcopy(teacher_connector))
-                if i == 0:
-                    feat_connector = connector_name
-                    feat_t_connector = t_connector_name
-                if cc_loss is not None:
-                    add_loss(f'loss_cc{suffix}', copy.deepcopy(cc_loss),
-                             f'feat{suffix}', connector_name,
-                             t_connector_name)
-
-        if (dd_loss is not None and dd_source == 'logits') \
-                or kd_loss is not None:
+            idxs = per_layer(data_idx, len(layers), 'data_idx')
+        for i, (s_layer, t_layer) in enumerate(layers.items()):
+            suffix = '' if len(layers) == 1 else f'_{i}'
+            record(f'feat{suffix}', s_layer, t_layer, 'feature_layers')
+            self.feature_specs[f'feat{suffix}'] = FeatureSpec(
+                None if len(layers) == 1 else i, s_layer, t_layer, s_chs[i],
+                t_chs[i], f'loss_cc{suffix}', idxs[i])
+            connector_name = None
+            if None not in (s_chs[i], t_chs[i]) and s_chs[i] != t_chs[i]:
+                connector_name = f'feat{suffix}_connector'
+                cfg['connectors'].setdefault(
+                    connector_name,
+                    channel_connector(connector, s_chs[i], t_chs[i]))
+            add_loss(f'loss_cc{suffix}', 'cc_loss', cc_loss, f'feat{suffix}',
+                     connector_name)
+        if dd_loss is not None or kd_loss is not None:
             s_logits, t_logits = ((logits_layer, logits_layer) if isinstance(
                 logits_layer, str) else tuple(logits_layer))
             record('logits', s_logits, t_logits, 'logits_layer')
         if dd_loss is not None:
-            if num_views < 2:
-                raise ValueError(
-                    'dd_loss differences the views of one image and needs '
-                    f'num_views >= 2, got num_views={num_views}. Set '
-                    'model.num_views=2 with a MultiView(num_views=2) train '
-                    'pipeline, or dd_loss=None (L_cc alone needs one view).')
-            set_num_views(dd_loss, num_views, 'DCCDDistiller')
-            if dd_source == 'logits':
-                add_loss('loss_dd', dd_loss, 'logits')
-            else:
-                suffix = '' if len(layers) == 1 else '_0'
-                add_loss('loss_dd', dd_loss, f'feat{suffix}', feat_connector,
-                         feat_t_connector)
+            add_loss('loss_dd', 'dd_loss',
+                     pass_num_views(dd_loss, num_views, 'dd_loss'), 'logits')
         if kd_loss is not None:
-            add_loss('loss_kd', copy.deepcopy(kd_loss), 'logits')
+            add_loss('loss_kd', 'kd_loss', kd_loss, 'logits')
         if not cfg['distill_losses']:
             raise ValueError('DCCDDistiller has no loss: set cc_loss with '
                              'feature_layers, dd_loss or kd_loss.')
         self.num_views = num_views
+        self.demo_input = demo_input
+        self._connector = connector
+        self.keep_extra_tokens = keep_extra_tokens
+        self._checked = False
         super().__init__(**cfg, **kwargs)
-        self.source_keys = source_keys
-        self.feature_specs = feature_specs
-        self.dccd_losses = dccd_losses
-        for name, module in self.connectors.items():
-            if name.endswith('_teacher_connector') and any(
-                    True for _ in module.parameters()):
-                raise ValueError(
-                    f'teacher_connector {name!r} has parameters: trained '
-                    'together with the student connector it could map both '
-                    'to the same trivial features. Use a parameter-free '
-                    'connector (TorchFunctionalConnector, e.g. '
-                    "adaptive_avg_pool2d) and map the student with "
-                    '`connector`.')
+
+    def build_distill_losses(self,
+                             losses: Optional[Dict[str, Dict]] = None
+                             ) -> nn.ModuleDict:
+        """Build each loss; name a bad argument by its config key."""
+        built = nn.ModuleDict()
+        for name, loss_cfg in (losses or {}).items():
+            key = self._loss_keys.get(name, f'distill_losses.{name}')
+            try:
+                built.update(super().build_distill_losses({name: loss_cfg}))
+            except LossArgumentError as err:
+                raise err.under(key) from None
+            if not isinstance(built[name], SELF_CHECKED):
+                check_loss_args(key, getattr(built[name], 'loss_weight', 1.),
+                                getattr(built[name], 'tau', None))
+        return built
 
     def prepare_from_student(self, model: nn.Module) -> None:
         """Check the student's recorded module names, then hook them."""
-        self._check_sources(model, self.student_recorders, 'student')
+        check_sources(model, self.student_recorders, 'student',
+                      self.source_keys)
         super().prepare_from_student(model)
+        self._student = [model]  # in a list: not a submodule
 
     def prepare_from_teacher(self, model: nn.Module) -> None:
-        """Check the teacher's recorded module names, then hook them."""
-        self._check_sources(model, self.teacher_recorders, 'teacher')
+        """Check the teacher's recorded module names, hook them, then
+        measure the features and build the connectors they need."""
+        check_sources(model, self.teacher_recorders, 'teacher',
+                      self.source_keys)
         super().prepare_from_teacher(model)
+        student = self._student.pop()
+        if self.feature_specs:
+            self._connect(student, model)
 
-    def _check_sources(self, model: nn.Module, recorders,
-                       who: str) -> None:
-        """Name the config key, the model and the nearest valid module
-        names (MMRazor only asserts '"x" is not in the model.')."""
-        names = [name for name, _ in model.named_modules()]
-        for rec_name, recorder in recorders.recorders.items():
-            if not isinstance(recorder, ModuleOutputsRecorder) or \
-                    recorder.source in names:
+    def _connect(self, student: nn.Module, teacher: nn.Module) -> None:
+        """Measure every feature by one dry forward of each model, then
+        build the connectors they need, before any optimizer sees the
+        parameters."""
+        feats = measure(student, teacher, self.student_recorders,
+                        self.teacher_recorders, self.feature_specs,
+                        self.demo_input, self.keep_extra_tokens)
+        for rec, spec in self.feature_specs.items():
+            if spec.loss not in self._mapped:  # the user mapped this loss
                 continue
-            key = self.source_keys.get(
-                rec_name, f'{who}_recorders.{rec_name}.source')
-            raise ValueError(
-                f'DCCDDistiller {key}: {recorder.source!r} is not a module '
-                f'of the {who} ({type(model).__name__}). Nearest module '
-                f'names in the {who}: '
-                f'{nearest_names(recorder.source, names)}. '
-                f'Fix: set {key} to a name from the {who}\'s '
-                '`named_modules()`.')
+            s, t = feats[rec]
+            name = f'{rec}_connector'
+            channel = self.connectors[name] if name in self.connectors \
+                else None
+            s_in = spec.student_channels or s.channels
+            t_out = spec.teacher_channels or t.channels
+            if channel is None and s_in != t_out:
+                channel = MODELS.build(
+                    channel_connector(self._connector, s_in, t_out))
+            mapping = self.loss_forward_mappings[spec.loss]
+            for arg, feat, mods, conn in zip(
+                    ('preds_S', 'preds_T'), (s, t), chains(s, t, channel),
+                    (name, f'{rec}_teacher_connector')):
+                if feat.data_idx is not None:
+                    mapping[arg]['data_idx'] = feat.data_idx
+                if mods:
+                    self.connectors[conn] = mods[0] if len(mods) == 1 \
+                        else nn.Sequential(*mods)
+                    mapping[arg]['connector'] = conn
 
     def compute_distill_losses(self) -> Dict[str, torch.Tensor]:
-        """Check the recorded channels, then compute the losses."""
-        for rec_name, spec in self.feature_specs.items():
-            self._check_channels(rec_name, spec)
+        """Check the recorded channels at the first step, then compute the
+        losses."""
+        if not self._checked:
+            for rec, spec in self.feature_specs.items():
+                check_channels(
+                    spec, self.student_recorders.get_recorder(rec),
+                    self.teacher_recorders.get_recorder(rec),
+                    self.loss_forward_mappings.get(spec.loss, {}))
+            self._checked = True
         return super().compute_distill_losses()
-
-    def _check_channels(self, rec_name: str, spec: FeatureSpec) -> None:
-        """Stop before a connector meets a feature of another width: name
-        the config key and the measured channel count."""
-        measured = {}
-        for who, recorders in (('student', self.student_recorders),
-                               ('teacher', self.teacher_recorders)):
-            recorder = recorders.get_recorder(rec_name)
-            if not recorder.data_buffer:
-                return
-            measured[who] = channels_of(recorder.get_record_data())
-        if None in measured.values():
-            return
-        at = '' if spec.index is None else f'[{spec.index}]'
-        for who, layer, given in (
-                ('student', spec.student, spec.student_channels),
-                ('teacher', spec.teacher, spec.teacher_channels)):
-            if given is not None and given != measured[who]:
-                raise ValueError(
-                    f'DCCDDistiller {who}_channels{at} is {given}, but the '
-                    f'{who} layer {layer!r} outputs {measured[who]} '
-                    f'channels. Fix: set {who}_channels{at}='
-                    f'{measured[who]}.')
-        # A DCCD loss compares same-shaped features: some connector needed.
-        unconnected = any(
-            all('connector' not in arg for arg in mapping.values())
-            and any(arg.get('recorder') == rec_name
-                    for arg in mapping.values())
-            for name, mapping in self.loss_forward_mappings.items()
-            if name in self.dccd_losses)
-        if measured['student'] != measured['teacher'] and unconnected:
-            raise ValueError(
-                f"DCCDDistiller: the student layer {spec.student!r} outputs "
-                f"{measured['student']} channels, the teacher layer "
-                f"{spec.teacher!r} {measured['teacher']}, and no connector "
-                f"maps one to the other. Fix: set student_channels{at}="
-                f"{measured['student']} and teacher_channels{at}="
-                f"{measured['teacher']} (DCCDDistiller then adds a "
-                'connector).')

@@ -4,39 +4,14 @@
 Paper: https://doi.org/10.1109/TNNLS.2023.3238337. The equations are not
 available offline; this is the reference design of ``docs/method.md``.
 """
-import math
-from numbers import Real
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from mmrazor.registry import MODELS
+from .checks import check_loss_args
 
 MODES = ('per_sample', 'batch')
-
-
-def check_loss_weight(value, key: str) -> float:
-    """Refuse a negative, non-finite or non-numeric loss weight.
-
-    Args:
-        value: The configured weight.
-        key (str): Where it was configured, named in the error, e.g.
-            ``'cc_loss.loss_weight'``.
-
-    Returns:
-        float: ``value``; zero is allowed and switches the term off.
-    """
-    fix = (f'Fix: set {key} to a finite number >= 0 (0 switches the term '
-           'off; or set the loss to None).')
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f'{key} must be a number, got {value!r} '
-                        f'({type(value).__name__}). {fix}')
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f'{key} is {value!r}: a loss weight must be finite '
-                         f'and >= 0 (a negative weight maximises the loss). '
-                         f'{fix}')
-    return value
 
 
 def channel_embeddings(feat: torch.Tensor,
@@ -51,13 +26,11 @@ def channel_embeddings(feat: torch.Tensor,
             of length H*W, returned as (B, C, H*W). ``'batch'``: one per
             channel over the whole batch, of length B*H*W, returned as
             (1, C, B*H*W). Defaults to 'batch'.
-        center (bool): Subtract each embedding's mean before normalising.
+        center (bool): Subtract each embedding's mean before normalising
+            (the channel-alignment analysis does; the loss does not).
             Defaults to False.
         eps (float): Normalisation epsilon. Defaults to 1e-6.
     """
-    if mode not in MODES:
-        raise ValueError(f'Unknown channel contrastive mode {mode!r}; use one '
-                         f'of {MODES}.')
     if feat.dim() not in (2, 4):
         raise ValueError('Channel contrastive loss expects (B, C, H, W) or '
                          f'(B, C) features, got shape {tuple(feat.shape)}.')
@@ -71,8 +44,11 @@ def channel_embeddings(feat: torch.Tensor,
                 f'{tuple(feat.shape[:2])} x 1. Use mode="batch" for pooled '
                 'features, or record a layer before pooling.')
         emb = feat
-    else:
+    elif mode == 'batch':
         emb = feat.transpose(0, 1).reshape(1, feat.size(1), -1)
+    else:
+        raise ValueError(f'Unknown channel contrastive mode {mode!r}; use one '
+                         f'of {MODES}.')
     if center:
         emb = emb - emb.mean(dim=-1, keepdim=True)
     return F.normalize(emb, dim=-1, eps=eps)
@@ -81,9 +57,7 @@ def channel_embeddings(feat: torch.Tensor,
 def channel_contrastive_loss(feat_s: torch.Tensor,
                              feat_t: torch.Tensor,
                              tau: float = 0.1,
-                             mode: str = 'batch',
-                             center: bool = False,
-                             symmetric: bool = False) -> torch.Tensor:
+                             mode: str = 'batch') -> torch.Tensor:
     r"""InfoNCE over channels: each student channel must pick out its own
     teacher channel among all teacher channels.
 
@@ -93,19 +67,15 @@ def channel_contrastive_loss(feat_s: torch.Tensor,
                  \frac{\exp S_{ii}}{\sum_j \exp S_{ij}}
 
     averaged over samples in ``per_sample`` mode (``u`` from
-    :func:`channel_embeddings`). With ``symmetric`` the column term (each
-    teacher channel picks its student channel) is averaged in. Computed in
-    fp32 with log-softmax, outside autocast.
+    :func:`channel_embeddings`). Computed in fp32 with log-softmax, outside
+    autocast.
 
     Args:
         feat_s (Tensor): Student features, already aligned to the teacher's
             shape by a connector.
         feat_t (Tensor): Teacher features; no gradient flows into them.
         tau (float): Temperature. Defaults to 0.1.
-        mode (str): ``'per_sample'`` or ``'batch'``. Defaults to 'batch',
-            like :class:`ChannelContrastiveLoss`.
-        center (bool): Mean-centre embeddings. Defaults to False.
-        symmetric (bool): Add the teacher-to-student term. Defaults to False.
+        mode (str): ``'per_sample'`` or ``'batch'``. Defaults to 'batch'.
     """
     if feat_s.shape != feat_t.shape:
         raise ValueError(
@@ -117,18 +87,13 @@ def channel_contrastive_loss(feat_s: torch.Tensor,
             "TorchFunctionalConnector(function_name='interpolate').")
     with torch.autocast(device_type=feat_s.device.type, enabled=False):
         # 1/tau on the (G, C, L) embeddings, not on the (G, C, C) logits.
-        u_s = channel_embeddings(feat_s, mode, center) / tau
-        u_t = channel_embeddings(feat_t.detach(), mode, center)
+        u_s = channel_embeddings(feat_s, mode) / tau
+        u_t = channel_embeddings(feat_t.detach(), mode)
         logits = torch.bmm(u_s, u_t.transpose(1, 2))  # (G, C, C)
         num_groups, num_channels = logits.shape[:2]
         target = torch.arange(
             num_channels, device=logits.device).repeat(num_groups)
-        loss = F.cross_entropy(logits.flatten(0, 1), target)
-        if symmetric:
-            loss_t = F.cross_entropy(logits.transpose(1, 2).flatten(0, 1),
-                                     target)
-            loss = 0.5 * (loss + loss_t)
-    return loss
+        return F.cross_entropy(logits.flatten(0, 1), target)
 
 
 @MODELS.register_module()
@@ -138,42 +103,26 @@ class ChannelContrastiveLoss(nn.Module):
 
     Channels are the instances: a student channel's positive is the same
     channel of the teacher, its negatives are all other teacher channels.
-    No memory bank. See :func:`channel_contrastive_loss`.
+    No memory bank. See :func:`channel_contrastive_loss`. How the defaults
+    were chosen: ``docs/method.md``, "Defaults".
 
     Args:
         tau (float): Temperature. Defaults to 0.1.
         mode (str): ``'per_sample'`` contrasts channels within each sample;
             ``'batch'`` embeds each channel over the whole (per-rank) batch.
-            Defaults to 'batch' (better in every comparison on MNIST,
-            ``docs/ablation.md``).
-        center (bool): Mean-centre channel maps before normalising.
-            Defaults to False.
-        symmetric (bool): Average in the teacher-to-student term. Defaults
-            to False.
-        loss_weight (float): Weight of the loss (``beta``). Defaults to 3.0
-            (the best weight of the Fashion-MNIST validation grid 0.3/1/3,
-            with one view per image; ``docs/benchmark.md``).
+            Defaults to 'batch'.
+        loss_weight (float): Weight of the loss (``beta``). Defaults to 3.0.
     """
 
     def __init__(self,
                  tau: float = 0.1,
                  mode: str = 'batch',
-                 center: bool = False,
-                 symmetric: bool = False,
                  loss_weight: float = 3.0) -> None:
         super().__init__()
-        if mode not in MODES:
-            raise ValueError(f'Unknown ChannelContrastiveLoss mode {mode!r}; '
-                             f'use one of {MODES}.')
-        if tau <= 0:
-            raise ValueError(
-                f'tau must be positive, got {tau}. Fix: set tau > 0 (the '
-                'temperature divides the similarities).')
-        check_loss_weight(loss_weight, 'ChannelContrastiveLoss.loss_weight')
+        check_loss_args(type(self).__name__, loss_weight, tau,
+                        dict(mode=(mode, MODES)))
         self.tau = tau
         self.mode = mode
-        self.center = center
-        self.symmetric = symmetric
         self.loss_weight = loss_weight
 
     def forward(self, preds_S: torch.Tensor,
@@ -185,5 +134,4 @@ class ChannelContrastiveLoss(nn.Module):
             preds_T (Tensor): Teacher features of the same shape.
         """
         return self.loss_weight * channel_contrastive_loss(
-            preds_S, preds_T, self.tau, self.mode, self.center,
-            self.symmetric)
+            preds_S, preds_T, self.tau, self.mode)

@@ -2,18 +2,16 @@
 """Dynamic difference loss of DCCD (Liu, Chen & Liu, IEEE TNNLS 2024).
 
 Paper: https://doi.org/10.1109/TNNLS.2023.3238337. The equations are not
-available offline; this is the reference design of ``docs/method.md``, with
-the forms studied in ``docs/benchmark.md``.
+available offline; this is the reference design of ``docs/method.md``.
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from mmrazor.registry import MODELS
-from .channel_contrastive_loss import check_loss_weight
+from .checks import LossValueError, check_loss_args
 
-RESPONSES = ('logits', 'probs', 'zscore')
-DISTANCES = ('mse', 'smooth_l1', 'cosine', 'kl')
+DISTANCES = ('mse', 'kl')
 
 
 def view_differences(preds: torch.Tensor, num_views: int) -> torch.Tensor:
@@ -29,8 +27,6 @@ def view_differences(preds: torch.Tensor, num_views: int) -> torch.Tensor:
         Tensor: (P*N, ...) with ``r(x_i) - r(x_j)`` for every pair i < j
         (P = V(V-1)/2).
     """
-    if num_views < 2:
-        raise ValueError(f'num_views must be >= 2, got {num_views}.')
     if preds.size(0) % num_views:
         raise ValueError(
             f'A batch of {preds.size(0)} predictions is not divisible by '
@@ -45,69 +41,30 @@ def view_differences(preds: torch.Tensor, num_views: int) -> torch.Tensor:
     return torch.cat(pairs, dim=0)
 
 
-def view_responses(preds: torch.Tensor,
-                   response: str = 'logits',
-                   tau: float = 1.0,
-                   eps: float = 1e-6) -> torch.Tensor:
-    """What is differenced: (B, ...) predictions -> (B, D) responses.
-
-    Args:
-        preds (Tensor): Logits (B, K) or features (B, C, H, W), flattened.
-        response (str): ``'logits'`` (raw), ``'probs'``
-            (``softmax(z / tau)``) or ``'zscore'`` (each row standardised
-            to zero mean and unit std, as in logit-standardisation KD, so
-            the student need not copy the teacher's logit scale).
-            Defaults to 'logits'.
-        tau (float): Temperature of ``'probs'``. Defaults to 1.0.
-        eps (float): Added to the std of ``'zscore'``. Defaults to 1e-6.
-    """
-    if response not in RESPONSES:
-        raise ValueError(f'Unknown dynamic difference response {response!r}; '
-                         f'use one of {RESPONSES}.')
-    preds = preds.flatten(1)
-    if response == 'probs':
-        return F.softmax(preds / tau, dim=-1)
-    if response == 'zscore':
-        mean = preds.mean(dim=-1, keepdim=True)
-        return (preds - mean) / (preds.std(dim=-1, keepdim=True) + eps)
-    return preds
-
-
 def dynamic_difference_loss(preds_s: torch.Tensor,
                             preds_t: torch.Tensor,
                             num_views: int = 2,
                             distance: str = 'mse',
-                            tau: float = 1.0,
-                            response: str = 'logits') -> torch.Tensor:
+                            tau: float = 1.0) -> torch.Tensor:
     r"""Match the student's cross-view differences to the teacher's.
 
     .. math::
-        d = r(x_1) - r(x_2), \qquad L_{dd} = \mathrm{dist}(d_s,
+        d = z(x_1) - z(x_2), \qquad L_{dd} = \mathrm{dist}(d_s,
         \mathrm{sg}(d_t))
 
-    with the response ``r`` of :func:`view_responses` (raw logits,
-    ``softmax(z / tau)`` or z-scored logits; features work too). Distances:
-    ``mse`` / ``smooth_l1`` average over elements, except on ``probs``,
-    where ``mse`` is :math:`\tau^2\,\lVert d_s - d_t\rVert^2` averaged over
-    pairs (the squared distance of two probability differences, scaled
-    like Hinton KD so its size does not shrink with the temperature);
-    ``cosine`` is :math:`1 - \cos(d_s, d_t)` averaged over pairs (direction
-    only); ``kl`` is :math:`\tau^2\,\mathrm{KL}(\mathrm{softmax}(d_t/\tau)
-    \,\|\,\mathrm{softmax}(d_s/\tau))`, a softmax *of the difference
-    vector*, kept for the MNIST ablation. Computed in fp32.
+    on raw responses ``z`` (logits, or features flattened per sample).
+    ``mse`` averages over elements; ``kl`` is :math:`\tau^2\,\mathrm{KL}(
+    \mathrm{softmax}(d_t/\tau)\,\|\,\mathrm{softmax}(d_s/\tau))`, a softmax
+    *of the difference vector* (the MNIST ablation's form). Computed in fp32.
 
     Args:
         preds_s (Tensor): Student responses (V*N, ...), views stacked
             view-major.
         preds_t (Tensor): Teacher responses, same layout; detached.
-        num_views (int): Number of views V. Defaults to 2.
-        distance (str): One of ``DISTANCES``. Defaults to 'mse'.
-        tau (float): Temperature of ``probs`` and ``kl``. Defaults to 1.0.
-        response (str): One of ``RESPONSES``. Defaults to 'logits'.
+        num_views (int): Number of views V >= 2. Defaults to 2.
+        distance (str): ``'mse'`` or ``'kl'``. Defaults to 'mse'.
+        tau (float): Temperature of ``kl``. Defaults to 1.0.
     """
-    if distance not in DISTANCES:
-        raise ValueError(f'Unknown dynamic difference distance {distance!r}; '
-                         f'use one of {DISTANCES}.')
     if preds_s.shape != preds_t.shape:
         raise ValueError(
             f'Student responses {tuple(preds_s.shape)} and teacher responses '
@@ -115,19 +72,14 @@ def dynamic_difference_loss(preds_s: torch.Tensor,
             'to the teacher with a connector (DCCDDistiller does when '
             'student_channels and teacher_channels are set).')
     with torch.autocast(device_type=preds_s.device.type, enabled=False):
-        d_s = view_differences(
-            view_responses(preds_s.float(), response, tau), num_views)
-        d_t = view_differences(
-            view_responses(preds_t.detach().float(), response, tau),
-            num_views)
-        if distance == 'mse' and response == 'probs':
-            return (d_s - d_t).pow(2).sum(-1).mean() * tau**2
+        d_s = view_differences(preds_s.float().flatten(1), num_views)
+        d_t = view_differences(preds_t.detach().float().flatten(1),
+                               num_views)
         if distance == 'mse':
             return F.mse_loss(d_s, d_t)
-        if distance == 'smooth_l1':
-            return F.smooth_l1_loss(d_s, d_t)
-        if distance == 'cosine':
-            return (1 - F.cosine_similarity(d_s, d_t, dim=-1, eps=1e-8)).mean()
+        if distance != 'kl':
+            raise ValueError(f'Unknown distance {distance!r}; use one of '
+                             f'{DISTANCES}.')
         log_p_s = F.log_softmax(d_s / tau, dim=-1)
         log_p_t = F.log_softmax(d_t / tau, dim=-1)
         return F.kl_div(
@@ -141,20 +93,14 @@ class DynamicDifferenceLoss(nn.Module):
 
     The student learns how the teacher's response *changes* between
     augmented views of the same image. See :func:`dynamic_difference_loss`.
-    The defaults are the form and weight that measured best on the
-    Fashion-MNIST validation split (``docs/benchmark.md``): raw logit
-    differences, mse, gamma 0.03. No form made a student better than the
-    student alone there, so ``DCCDDistiller`` leaves it off by default.
+    ``DCCDDistiller`` leaves it off by default; how the defaults were
+    chosen: ``docs/method.md``, "Defaults".
 
     Args:
-        num_views (int): Views per image, stacked view-major along the batch.
-            ``DCCDDistiller`` passes its own. Defaults to 2.
-        distance (str): ``'mse'``, ``'smooth_l1'``, ``'cosine'`` or
-            ``'kl'``. Defaults to 'mse'.
-        tau (float): Temperature of ``response='probs'`` and of the ``kl``
-            distance. Defaults to 1.0.
-        response (str): What is differenced: ``'logits'``, ``'probs'``
-            (``softmax(z / tau)``) or ``'zscore'``. Defaults to 'logits'.
+        num_views (int): Views per image (>= 2), stacked view-major along the
+            batch. ``DCCDDistill`` passes its own. Defaults to 2.
+        distance (str): ``'mse'`` or ``'kl'``. Defaults to 'mse'.
+        tau (float): Temperature of the ``kl`` distance. Defaults to 1.0.
         loss_weight (float): Weight of the loss (``gamma``). Defaults to
             0.03.
     """
@@ -163,26 +109,21 @@ class DynamicDifferenceLoss(nn.Module):
                  num_views: int = 2,
                  distance: str = 'mse',
                  tau: float = 1.0,
-                 response: str = 'logits',
                  loss_weight: float = 0.03) -> None:
         super().__init__()
-        if distance not in DISTANCES:
-            raise ValueError('Unknown DynamicDifferenceLoss distance '
-                             f'{distance!r}; use one of {DISTANCES}.')
-        if response not in RESPONSES:
-            raise ValueError('Unknown DynamicDifferenceLoss response '
-                             f'{response!r}; use one of {RESPONSES}.')
+        owner = type(self).__name__
+        check_loss_args(owner, loss_weight, tau,
+                        dict(distance=(distance, DISTANCES)))
         if num_views < 2:
-            raise ValueError(f'num_views must be >= 2, got {num_views}.')
-        if tau <= 0:
-            raise ValueError(
-                f'tau must be positive, got {tau}. Fix: set tau > 0 (the '
-                'temperature divides the similarities).')
-        check_loss_weight(loss_weight, 'DynamicDifferenceLoss.loss_weight')
+            raise LossValueError(
+                'num_views', f'{{key}} must be >= 2, got {num_views}: the '
+                'loss differences the views of one image and needs '
+                'num_views >= 2. Fix: set model.num_views=2 with a '
+                'MultiView(num_views=2) train pipeline, or leave the loss '
+                'out (L_cc alone needs one view).', owner)
         self.num_views = num_views
         self.distance = distance
         self.tau = tau
-        self.response = response
         self.loss_weight = loss_weight
 
     def forward(self, preds_S: torch.Tensor,
@@ -194,5 +135,4 @@ class DynamicDifferenceLoss(nn.Module):
             preds_T (Tensor): Teacher logits or features, same shape.
         """
         return self.loss_weight * dynamic_difference_loss(
-            preds_S, preds_T, self.num_views, self.distance, self.tau,
-            self.response)
+            preds_S, preds_T, self.num_views, self.distance, self.tau)

@@ -4,7 +4,7 @@ import torch
 
 from mmrazor.models.losses import CRDLoss
 from mmrazor.registry import MODELS
-from .channel_contrastive_loss import check_loss_weight
+from .checks import check_loss_args
 
 
 @MODELS.register_module()
@@ -24,7 +24,7 @@ class WeightedCRDLoss(CRDLoss):
     """
 
     def __init__(self, loss_weight: float = 1.0, **kwargs) -> None:
-        check_loss_weight(loss_weight, 'WeightedCRDLoss.loss_weight')
+        check_loss_args(type(self).__name__, loss_weight)
         super().__init__(loss_weight=loss_weight, **kwargs)
 
     def forward(self, s_feats: torch.Tensor, t_feats: torch.Tensor,
