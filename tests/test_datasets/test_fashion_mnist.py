@@ -7,9 +7,9 @@ import shutil
 import numpy as np
 import pytest
 
+from mmrazor_dccd.data import prepare as prep
+from mmrazor_dccd.data import prepare_fashion_mnist
 from mmrazor_dccd.datasets import PackagedFashionMNIST
-from mmrazor_dccd.datasets import fashion_mnist as fm
-from mmrazor_dccd.datasets import prepare_fashion_mnist
 
 
 @pytest.fixture(scope='module')
@@ -55,16 +55,16 @@ def test_splits_are_balanced_disjoint_and_seeded(files):
 def test_data_root_gz_files_are_decompressed_and_verified(files, tmp_path,
                                                           monkeypatch):
     monkeypatch.setenv('MMRAZOR_DCCD_CACHE', str(tmp_path / 'cache'))
-    monkeypatch.setattr(fm, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
+    monkeypatch.setattr(prep, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
     gz = tmp_path / 'gz'
     gz.mkdir()
-    for name in fm.SHA256:  # header-less .gz, like Debian's
+    for name in prep.FMNIST_SHA256:  # header-less .gz, like Debian's
         with open(os.path.join(files, name), 'rb') as src, \
                 gzip.GzipFile(gz / (name + '.gz'), 'wb', mtime=0) as dst:
             shutil.copyfileobj(src, dst)
     root = prepare_fashion_mnist(str(gz))
     assert root == str(tmp_path / 'cache' / 'data' / 'fashion-mnist')
-    assert fm._verified(root)
+    assert prep._verified(root)
     # Without data_root the cache is found first; a data_root without the
     # files is an error, not a silent fall-back.
     assert prepare_fashion_mnist() == root
@@ -75,13 +75,13 @@ def test_data_root_gz_files_are_decompressed_and_verified(files, tmp_path,
 def test_corrupt_files_are_refused_and_every_place_is_listed(
         files, tmp_path, monkeypatch):
     monkeypatch.setenv('MMRAZOR_DCCD_CACHE', str(tmp_path / 'cache'))
-    monkeypatch.setattr(fm, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
+    monkeypatch.setattr(prep, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
     bad = tmp_path / 'bad'
     shutil.copytree(files, bad)
     with open(bad / 't10k-labels-idx1-ubyte', 'r+b') as f:
         f.seek(100)
         f.write(b'\x09')  # one flipped label
-    assert not fm._verified(str(bad))
+    assert not prep._verified(str(bad))
     # No apt-get on PATH, and MMPretrain's download cannot connect.
     monkeypatch.setenv('PATH', str(tmp_path / 'empty-bin'))
     monkeypatch.setenv('http_proxy', 'http://127.0.0.1:9')

