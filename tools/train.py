@@ -8,14 +8,14 @@ load) and ``mmrazor_dccd::`` references.
 import argparse
 
 from mmengine.runner import Runner
-from runner_args import (add_runner_args, apply_runner_args, enable_amp,
-                         parse_runner_args)
 
 import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmrazor.utils import register_all_modules
 from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.engine.launcher import init_cpu_dist
 from mmrazor_dccd.engine.resume import resolve_resume
+from runner_args import (add_runner_args, apply_runner_args, enable_amp,
+                         parse_runner_args)
 
 
 def parse_args(argv=None):

@@ -14,15 +14,12 @@ code is imported, so ``HistoryBuffer`` is made to pickle its data only.
 MMEngine's local and http checkpoint loaders (every ``load_checkpoint``,
 ``load_from``, ``resume``, ``init_cfg=Pretrained`` and teacher load goes
 through them) are wrapped with
-:func:`mmrazor_dccd.engine.checkpoint.explain_refusal`, so that a checkpoint
-that torch's safe loader refuses raises
-:class:`~mmrazor_dccd.engine.checkpoint.UnsafeCheckpointError` naming the
-global and the fix,
-instead of torch's long generic message (which suggests turning
-``weights_only`` off: this project never does), and a file that is not a
-complete checkpoint (truncated, empty, a text file) raises
-:class:`~mmrazor_dccd.engine.checkpoint.CorruptCheckpointError` naming the
-file and the newest complete
+:func:`mmrazor_dccd.engine.checkpoint.explain_refusal`: a checkpoint that
+torch's safe loader refuses raises ``UnsafeCheckpointError`` naming the
+global and the fix, instead of torch's long generic message (which suggests
+turning ``weights_only`` off: this project never does), and a file that is
+not a complete checkpoint (truncated, empty, a text file) raises
+``CorruptCheckpointError`` naming the file and the newest complete
 checkpoint beside it. A checkpoint that loads but does not fit a model is
 left to the caller's "wrong architecture" error.
 """

@@ -5,9 +5,11 @@ and taking the distilled student's backbone out.
 * Integrity: :func:`checkpoint_problem` says, without unpickling, why a file
   is not a complete PyTorch checkpoint (empty, truncated zip, another kind
   of file); :func:`newest_complete_checkpoint` finds the one to use instead.
-  :class:`CorruptCheckpointError` and :class:`UnsafeCheckpointError` carry
-  the messages (the file and the fix) that MMEngine's loaders raise once
-  :mod:`mmrazor_dccd.compat.checkpoints` has wrapped them.
+* Safe loading: :func:`explain_refusal` wraps MMEngine's loaders (which
+  :mod:`mmrazor_dccd.compat.checkpoints` does once per process) so that
+  torch's ``weights_only`` refusals and damaged files raise
+  :class:`UnsafeCheckpointError` / :class:`CorruptCheckpointError`, naming
+  the file and the fix; :func:`load_state_dict_file` reads a state dict.
 * Saving: :func:`save_atomic` (``torch.save`` through the one atomic writer,
   :mod:`mmrazor_dccd.engine.fileio`).
 * Backbone extraction: a ``DCCDDistill`` checkpoint written by MMEngine
@@ -16,10 +18,6 @@ and taking the distilled student's backbone out.
   the result loads into the bare module, e.g. an MMDetection backbone
   through ``init_cfg=dict(type='Pretrained', checkpoint=...)``;
   :func:`check_state_dict` says exactly which keys do not fit.
-
-* Safe loading: :func:`explain_refusal` wraps an MMEngine loader so that
-  torch's ``weights_only`` refusals and damaged files raise those errors;
-  :func:`load_state_dict_file` reads a state dict through MMEngine.
 """
 import functools
 import glob
@@ -204,19 +202,15 @@ def load_state_dict_file(path: str) -> Dict[str, torch.Tensor]:
 
 
 def _check_checkpoint_file(path: str) -> None:
-    """Refuse a missing file or one that ``torch.save`` did not write."""
+    """Refuse a missing file or one that is not a complete checkpoint."""
     fix = ('Fix: pass the .pth file that tools/train.py wrote (e.g. '
            'work_dirs/<config>/iter_600.pth).')
     if not osp.isfile(path):
         raise FileNotFoundError(f'Checkpoint {path!r} does not exist. {fix}')
-    with open(path, 'rb') as f:
-        head = f.read(2)
-    # torch.save writes a zip archive; before torch 1.6 a pickle (0x80).
-    if not (zipfile.is_zipfile(path) or head[:1] == b'\x80'):
-        raise ValueError(
-            f'{path!r} is not a PyTorch checkpoint (neither a torch.save zip '
-            'archive nor a pickle): another kind of file, or a truncated '
-            f'one. {fix}')
+    problem = checkpoint_problem(path)
+    if problem:
+        raise ValueError(f'{path!r} is not a PyTorch checkpoint: {problem} '
+                         f'(another kind of file, or a truncated one). {fix}')
 
 
 def check_output_path(src: str, dst: str) -> None:

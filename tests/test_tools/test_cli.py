@@ -1,6 +1,6 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """The options tools/train.py and tools/test.py share
-(mmrazor_dccd.utils.cli)."""
+(tools/runner_args.py)."""
 import argparse
 import os.path as osp
 
