@@ -34,11 +34,11 @@ from mmengine.runner import Runner, TestLoop
 from tqdm import tqdm
 
 import mmrazor_dccd  # noqa: F401
-from mmrazor_dccd.datasets.fashion_mnist_detection import \
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.data.fashion_mnist_detection import \
     make_fashion_mnist_detection
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.engine.checkpoint import load_state_dict_file
+from mmrazor_dccd.engine.fileio import atomic_write
 from . import detection_grids as G
 from . import detection_sources as sources
 from .results_store import ResultsStore, WorkDirLock

@@ -26,7 +26,7 @@ import torch
 from tqdm import tqdm
 
 import mmrazor_dccd  # noqa: F401
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
 from . import report, workers
 from .fmnist_grids import (BASELINES, METHODS, MODELS, OURS, PAIRS, RENAMED,
                            SAFETY_SEEDS, STUDY, TEACHER, safety_grid)

@@ -28,8 +28,8 @@ import torch
 from tqdm import tqdm
 
 import mmrazor_dccd  # noqa: F401
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.engine.fileio import atomic_write
 from . import workers
 from .fmnist import SELECT_FIELDS, make_run
 from .fmnist_grids import DCCD_DD, PAIRS, TEACHER

@@ -8,7 +8,7 @@ import io
 import os.path as osp
 from typing import Dict, List
 
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.engine.fileio import atomic_write
 from . import report
 from .fmnist_grids import PAIRS
 

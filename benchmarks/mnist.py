@@ -27,8 +27,8 @@ from mmengine.config import DictAction
 from tqdm import tqdm
 
 import mmrazor_dccd  # noqa: F401
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.engine.fileio import atomic_write
 from . import report, workers
 from .mnist_grids import ABLATION, ALL, BASE, FULL, TEACHER, D
 from .results_store import ResultsStore, WorkDirLock

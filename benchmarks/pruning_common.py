@@ -5,7 +5,7 @@ import json
 import os.path as osp
 
 import mmrazor_dccd  # noqa: F401
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.engine.fileio import atomic_write
 from .pruning_pipeline import Budget, Experiment
 from .runs import REPO
 

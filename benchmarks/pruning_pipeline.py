@@ -21,9 +21,9 @@ import torch
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.pruning import (count_resources, export_pruned,
                                   pruned_structure)
-from mmrazor_dccd.utils import load_config
 from .run_spec import RunSpec, apply_run_spec
 
 STAGES = ('l1', 'l1_dccd', 'groupfisher', 'groupfisher_dccd', 'finetune',

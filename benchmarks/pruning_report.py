@@ -24,7 +24,7 @@ import shutil
 import sys
 import time
 
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.engine.fileio import atomic_write
 from .pruning_common import REPO, add_common_args, budget, experiment, teacher
 from .pruning_pipeline import cascade, finetune, prune
 from .report import mean_std

@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.engine.fileio import atomic_write
 
 
 def mean_std(values: Sequence[float]) -> Tuple[float, float]:

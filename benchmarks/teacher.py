@@ -9,8 +9,8 @@ from typing import Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
-from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.engine.checkpoint import load_state_dict_file
+from mmrazor_dccd.engine.fileio import atomic_write
 from mmrazor_dccd.utils.paths import cache_dir
 from .runs import read_curve, train_and_evaluate
 

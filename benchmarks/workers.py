@@ -18,7 +18,7 @@ import subprocess
 import sys
 from typing import Iterator, List, Sequence, Tuple
 
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.engine.fileio import atomic_write
 from .runs import REPO
 
 PR_SET_PDEATHSIG = 1

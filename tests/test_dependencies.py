@@ -3,9 +3,13 @@
 import subprocess
 import sys
 
+import pytest
 import torch
 
-from mmrazor_dccd.utils import check_mmcv, installed_mmcv_distributions
+from mmrazor_dccd.utils.dependencies import (check_mmcv,
+                                             installed_mmcv_distributions)
+
+pytestmark = pytest.mark.fast
 
 
 def test_mmcv_with_ops_runs_nms_and_mmdet_builds():
@@ -20,7 +24,7 @@ def test_mmcv_with_ops_runs_nms_and_mmdet_builds():
     from mmdet.registry import MODELS
     from mmdet.utils import register_all_modules
 
-    from mmrazor_dccd.utils import load_config
+    from mmrazor_dccd.compat import load_config
     register_all_modules()
     cfg = load_config('mmdet::retinanet/retinanet_r18_fpn_1x_coco.py')
     cfg.model.backbone.init_cfg = None
@@ -56,3 +60,34 @@ def test_wrong_mmcv_version_names_version_and_fix(tmp_path):
     assert proc.returncode != 0
     assert 'Found mmcv==2.2.0' in proc.stderr
     assert 'mmcv==2.1.0' in proc.stderr and 'install_mmcv.sh' in proc.stderr
+
+
+# MMDetection made unimportable in a child process, as after `make install`.
+_NO_MMDET = "import sys; sys.modules['mmdet'] = None\n"
+
+
+def test_detection_without_the_extra_names_the_fix(repo):
+    """Classification imports, loads and builds without MMDetection; a
+    detection config without the extra names `make install-det`."""
+    code = _NO_MMDET + (
+        'import pytest\n'
+        'from mmengine.registry import DefaultScope\n'
+        'import mmrazor_dccd\n'
+        'from mmrazor.registry import MODELS\n'
+        'from mmrazor_dccd.compat import load_config\n'
+        "cfg = load_config('configs/dccd/dccd_r18w16_r18w4_mnist.py')\n"
+        'cfg.model.teacher_ckpt = None\n'
+        "with DefaultScope.overwrite_default_scope('mmrazor'):\n"
+        '    MODELS.build(cfg.model)\n'
+        "with pytest.raises(ImportError) as err:\n"
+        "    load_config('configs/detection/fmnist/"
+        "cwd_fpn_retina-w16_retina-w4_fmnist-det.py')\n"
+        'print(err.value)\n')
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, cwd=repo)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    msg = proc.stdout
+    assert 'cwd_fpn_retina-w16_retina-w4_fmnist-det.py needs MMDetection' \
+        in msg
+    assert '`make install-det`' in msg and "pip install -e '.[det]'" in msg
+    assert 'docs/compat.md#install' in msg

@@ -11,11 +11,11 @@ from mmengine.runner import Runner
 
 import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmrazor.utils import register_all_modules
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.engine.launcher import init_cpu_dist
 from mmrazor_dccd.engine.resume import resolve_resume
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.cli import (add_runner_args, apply_runner_args,
-                                    enable_amp, parse_runner_args)
-from mmrazor_dccd.utils.launcher import init_cpu_dist
+from runner_args import (add_runner_args, apply_runner_args, enable_amp,
+                         parse_runner_args)
 
 
 def parse_args(argv=None):

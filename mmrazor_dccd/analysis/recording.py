@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 
 from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 from mmrazor.registry import MODELS
-from ..utils.backbone_weights import load_state_dict_file
+from ..engine.checkpoint import load_state_dict_file
 
 
 def sub_state(state: Dict[str, torch.Tensor],

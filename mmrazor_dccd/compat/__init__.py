@@ -15,12 +15,15 @@ installed version differs, naming the patch to re-check.
   MMPretrain.
 * :mod:`.checkpoints`: torch >= 2.6 loads checkpoints with
   ``weights_only=True``; MMEngine's own checkpoint classes are allow-listed,
-  and refusals are explained.
+  and MMEngine's loaders raise the errors of
+  :mod:`mmrazor_dccd.engine.checkpoint`, which name the file and the fix.
 * :mod:`.configs`: ``mmrazor_dccd::`` config paths resolve like
   ``mmpretrain::``; :func:`load_config` ports MMRazor's stock configs.
 """
+import warnings
+
+from ..utils.dependencies import installed_mmcv_distributions
 from . import checkpoints, configs, mmcls, torch_quantization
-from .checkpoints import CorruptCheckpointError, UnsafeCheckpointError
 from .configs import load_config
 from .mmcls import MMClsNameError
 from .torch_quantization import QuantizationUnavailableError
@@ -35,13 +38,18 @@ TARGETS = {
 
 __all__ = [
     'apply', 'TARGETS', 'load_config', 'MMClsNameError',
-    'CorruptCheckpointError',
-    'QuantizationUnavailableError', 'UnsafeCheckpointError'
+    'QuantizationUnavailableError'
 ]
 
 
 def apply() -> None:
     """Apply every patch, in dependency order; idempotent."""
+    if 'mmcv-lite==2.1.0' in installed_mmcv_distributions():
+        # mmcv-lite has no ops by design (the classification install); mmcv
+        # would warn about the one it lacks on every import.
+        warnings.filterwarnings(
+            'ignore', message='Fail to import ``MultiScaleDeformableAttention',
+            category=UserWarning)
     torch_quantization.apply()  # before anything imports mmrazor.structures
     mmcls.apply()
     checkpoints.apply()

@@ -19,6 +19,8 @@ import tempfile
 from mmengine.config import Config
 from mmengine.utils import get_installed_path
 
+from ..utils.dependencies import mmdet_installed, require_mmdet
+
 # MMClassification 1.x names that MMPretrain renamed.
 _MMCLS_RENAMES = {
     'mmcls::': 'mmpretrain::',
@@ -40,6 +42,8 @@ UPSTREAM_RENAMES = {
 _RELATIVE_FILE = re.compile(
     r"""(['"])([^'"\s:]+\.(py|json|pth|yaml|yml))\1""")
 _MIM_CONFIGS = f'{osp.sep}.mim{osp.sep}configs{osp.sep}'
+# ``'mmdet::...'``, ``'mmdet.X'``, ``_scope_='mmdet'``: MMDetection is needed.
+_MMDET_NAME = re.compile(r"""['"]mmdet(::|\.|['"])""")
 
 
 def resolve_config_path(path: str) -> str:
@@ -146,6 +150,21 @@ def drop_merged_preprocessor(cfg: Config) -> None:
         cfg.data_preprocessor = None
 
 
+def _needs_mmdet(path: str) -> bool:
+    """Whether config ``path`` or a relative base of it names MMDetection."""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    if _MMDET_NAME.search(text):
+        return True
+    for match in _RELATIVE_FILE.finditer(text):
+        base = osp.normpath(osp.join(osp.dirname(osp.abspath(path)),
+                                     match.group(2)))
+        if match.group(3) == 'py' and base != osp.normpath(path) and \
+                osp.isfile(base) and _needs_mmdet(base):
+            return True
+    return False
+
+
 def load_config(path: str) -> Config:
     """``Config.fromfile`` that also loads MMRazor's stock configs.
 
@@ -159,6 +178,8 @@ def load_config(path: str) -> Config:
     path = resolve_config_path(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'Config file not found: {path}')
+    if not mmdet_installed() and _needs_mmdet(path):
+        require_mmdet(f'The detection config {path}')
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Config.fromfile(_port_file(path, tmp))
     super(Config, cfg).__setattr__('_filename', path)

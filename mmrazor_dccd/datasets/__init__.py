@@ -1,12 +1,8 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-from .fashion_mnist import PackagedFashionMNIST, prepare_fashion_mnist
-from .fashion_mnist_detection import make_fashion_mnist_detection
-from .mnist import PackagedMNIST, prepare_mnist
+"""Dataset classes and transforms; preparing the data is
+:mod:`mmrazor_dccd.data` (``python tools/misc/prepare_data.py``)."""
+from .fashion_mnist import PackagedFashionMNIST
+from .mnist import PackagedMNIST
 from .transforms import PackCRDInputs
 
-__all__ = [
-    'PackagedMNIST', 'prepare_mnist',
-    'PackagedFashionMNIST', 'prepare_fashion_mnist',
-    'make_fashion_mnist_detection',
-    'PackCRDInputs'
-]
+__all__ = ['PackagedMNIST', 'PackagedFashionMNIST', 'PackCRDInputs']

@@ -1,12 +1,14 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""Training-engine pieces: crash-safe checkpoints, bitwise-reproducible CPU
+"""Training-engine pieces: checkpoint handling in one place (atomic writes,
+integrity, safe loading, backbone extraction: :mod:`.checkpoint`,
+:mod:`.fileio`), resuming, CPU distributed launch, bitwise-reproducible CPU
 runs, a warm-up for distillation losses."""
-from ..utils.fileio import atomic_write
 from .atomic_backend import AtomicLocalBackend
+from .checkpoint import CorruptCheckpointError, UnsafeCheckpointError
 from .hooks import (AtomicCheckpointHook, CPUDeterminismHook,
                     DistillLossWarmupHook)
 
 __all__ = [
     'AtomicCheckpointHook', 'AtomicLocalBackend', 'CPUDeterminismHook',
-    'DistillLossWarmupHook', 'atomic_write'
+    'CorruptCheckpointError', 'DistillLossWarmupHook', 'UnsafeCheckpointError'
 ]

@@ -9,7 +9,7 @@ renames it into place.
 """
 from mmengine.fileio import LocalBackend, register_backend
 
-from ..utils.fileio import atomic_write
+from .fileio import atomic_write
 
 
 @register_backend('atomic_local')

@@ -12,9 +12,9 @@ import os.path as osp
 import warnings
 from typing import Optional
 
-from ..compat.checkpoints import (CorruptCheckpointError, checkpoint_problem,
-                                  corrupt_checkpoint_message,
-                                  newest_complete_checkpoint)
+from .checkpoint import (CorruptCheckpointError, checkpoint_problem,
+                         corrupt_checkpoint_message,
+                         newest_complete_checkpoint)
 
 
 def _recorded(work_dir: str) -> Optional[str]:

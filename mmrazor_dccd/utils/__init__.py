@@ -1,11 +1,9 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-from ..compat.configs import load_config
-from .dependencies import check_mmcv, installed_mmcv_distributions
+"""What the package itself uses: the dependency check
+(:mod:`.dependencies`), the cache folder (:mod:`.paths`) and the scope hook
+MMEngine calls."""
 
-__all__ = [
-    'check_mmcv', 'installed_mmcv_distributions', 'load_config',
-    'register_all_modules'
-]
+__all__ = ['register_all_modules']
 
 
 def register_all_modules(init_default_scope: bool = False) -> None:

@@ -1,13 +1,19 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Check that the installed OpenMMLab stack fits together.
 
-Errors name the version found and the command that fixes it.
+Errors name the version found and the command that fixes it. The
+classification install (``make install``) has the pure-Python
+``mmcv-lite``; detection (MMDetection, mmcv's compiled ops) is the extra
+``make install-det`` (docs/compat.md#install).
 """
 import importlib.metadata as metadata
+import importlib.util
 from typing import List
 
 MMCV_VERSION = '2.1.0'
 INSTALL_MMCV = 'bash tools/install/install_mmcv.sh'
+INSTALL_DET = ("`make install-det` (or `bash tools/install/install_mmcv.sh && "
+               "pip install -e '.[det]'`; docs/compat.md#install)")
 _MMCV_DISTS = ('mmcv', 'mmcv-lite', 'mmcv-full')
 
 
@@ -31,9 +37,10 @@ def check_mmcv(require_ops: bool = False) -> None:
             which MMDetection needs. Defaults to False.
     """
     found = installed_mmcv_distributions()
-    fix = ('Fix: `pip uninstall -y mmcv mmcv-lite mmcv-full && '
-           f'{INSTALL_MMCV}`'
-           ' (from the mmrazor-dccd checkout; see README "Manual install").')
+    fix = ('Fix: `pip uninstall -y mmcv mmcv-lite mmcv-full`, then '
+           '`pip install mmcv-lite==2.1.0` for classification or '
+           f'`{INSTALL_MMCV}` for detection (from the mmrazor-dccd '
+           'checkout; see docs/compat.md#install).')
     if not found:
         raise ImportError(f'mmcv is not installed. {fix}')
     if len(found) > 1:
@@ -52,4 +59,24 @@ def check_mmcv(require_ops: bool = False) -> None:
         except ImportError as exc:
             raise ImportError(
                 f'Found {found[0]} without compiled ops (`import mmcv._ext` '
-                f'failed: {exc}); MMDetection needs them. {fix}') from exc
+                f'failed: {exc}); MMDetection needs them. Fix: '
+                f'{INSTALL_DET}.') from exc
+
+
+def mmdet_installed() -> bool:
+    """Whether MMDetection (the ``det`` extra) is importable."""
+    return importlib.util.find_spec('mmdet') is not None
+
+
+def require_mmdet(what: str) -> None:
+    """Raise ``ImportError`` naming the fix unless the detection extra is
+    installed (MMDetection and mmcv's compiled ops).
+
+    Args:
+        what (str): What needs it, for the message (e.g. a config path).
+    """
+    if not mmdet_installed():
+        raise ImportError(
+            f'{what} needs MMDetection, which the classification install '
+            f'leaves out (it needs mmcv\'s compiled ops). Fix: {INSTALL_DET}.')
+    check_mmcv(require_ops=True)

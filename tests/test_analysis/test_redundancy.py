@@ -15,9 +15,9 @@ from mmrazor_dccd.analysis import (build_model, channel_correlation,
                                    dead_channels, effective_rank,
                                    feature_redundancy, mean_abs_correlation,
                                    record_layers)
+from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.models.losses.channel_contrastive_loss import \
     channel_contrastive_loss
-from mmrazor_dccd.utils import load_config
 
 STUDENT_CFG = 'configs/mnist/resnet18-cifar-w4_mnist-student.py'
 DCCD_CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'

@@ -7,7 +7,7 @@ import os
 import pytest
 from dccd_test_utils import run_tool
 
-from mmrazor_dccd.datasets import prepare_fashion_mnist
+from mmrazor_dccd.data import prepare_fashion_mnist
 
 METHODS = {'student', 'kd', 'dkd', 'dist', 'crd', 'cwd', 'dccd',
            'dccd_cc_dd', 'dccd_cc_2views', 'dccd_dd_only'}

@@ -10,7 +10,7 @@ import pytest
 from dccd_test_utils import run_tool
 
 from benchmarks import fmnist_v2, fmnist_v2_report
-from mmrazor_dccd.datasets import prepare_fashion_mnist
+from mmrazor_dccd.data import prepare_fashion_mnist
 
 S = dict(tune_pairs=('a', 'b'), tune_seeds=(10, ), values=None,
          max_extensions=3)
@@ -155,7 +155,7 @@ def test_shipped_v2_config_is_the_table_run(tmp_path):
     """`configs/dccd/dccd_r18w16-v2_r18w4_fmnist.py` trains what the v2
     table's DCCD row of pair (a) trained: the tuned setting the committed
     tuning store selects, the shipped v2 teacher, the same schedule."""
-    from mmrazor_dccd.utils import load_config
+    from mmrazor_dccd.compat import load_config
     s = fmnist_v2.settings(fmnist_v2.parse_args([]))
     best = fmnist_v2.chosen(s, fmnist_v2.stores(s))['dccd']
     opts = fmnist_v2.setting_options('dccd', best)

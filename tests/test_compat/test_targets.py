@@ -7,6 +7,8 @@ import pytest
 
 from mmrazor_dccd import compat
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize('patch', sorted(compat.TARGETS))
 def test_installed_versions_are_the_patch_targets(patch):

@@ -13,9 +13,8 @@ from mmengine.registry import TRANSFORMS, DefaultScope
 
 import mmrazor
 from mmrazor.registry import MODELS
-from mmrazor_dccd.datasets.mnist_detection import (compose_canvas,
-                                                   load_mnist_digits)
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.data.mnist_detection import compose_canvas, load_mnist_digits
 
 STOCK_ROOT = osp.join(osp.dirname(mmrazor.__file__), '.mim', 'configs')
 # Keys that point at weights to download: removed (offline).

@@ -4,8 +4,10 @@ import os.path as osp
 
 import pytest
 
+from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.compat.configs import UPSTREAM_RENAMES, resolve_config_path
-from mmrazor_dccd.utils import load_config
+
+pytestmark = pytest.mark.fast
 
 
 @pytest.mark.parametrize('old', sorted(UPSTREAM_RENAMES))

@@ -12,6 +12,8 @@ from mmengine.registry import DefaultScope
 from mmrazor.registry import MODELS, TRANSFORMS
 from mmrazor_dccd.compat import mmcls as compat_mmcls
 
+pytestmark = pytest.mark.fast
+
 
 def test_mmrazor_gets_mmpretrain_for_every_mmcls_import():
     """No MMRazor module is left with an ``mmcls`` placeholder."""

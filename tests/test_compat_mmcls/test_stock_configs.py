@@ -12,7 +12,7 @@ import torch
 from stock_config_utils import (NOT_MODELS, STOCK_ROOT, build_and_run,
                                 stock_configs, stock_files)
 
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
 
 _NO_JSON = ("MMRazor's wheel does not ship its `.json` subnet files; "
             'the config names one relative to its source checkout')

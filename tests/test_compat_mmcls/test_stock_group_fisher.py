@@ -14,7 +14,7 @@ import pytest
 import torch
 from dccd_test_utils import run_tool
 
-from mmrazor_dccd.datasets.mnist_detection import load_mnist_digits
+from mmrazor_dccd.data.mnist_detection import load_mnist_digits
 
 GF = 'mmrazor::pruning/mmcls/group_fisher/mobilenet/'
 UNPRUNED = 'mmpretrain::mobilenet_v2/mobilenet-v2_8xb32_in1k.py'

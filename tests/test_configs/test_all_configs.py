@@ -23,7 +23,7 @@ from mmengine.dataset import Compose
 from mmengine.logging import MessageHub
 from mmengine.registry import FUNCTIONS, MODELS, init_default_scope
 
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(

@@ -40,9 +40,9 @@ from mmengine.registry import MODELS, Registry, init_default_scope
 from mmengine.runner import Runner
 
 from mmrazor.models.losses import CRDLoss
+from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.models.distillers import DCCDDistiller
 from mmrazor_dccd.models.losses import ChannelContrastiveLoss, WeightedCRDLoss
-from mmrazor_dccd.utils import load_config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(

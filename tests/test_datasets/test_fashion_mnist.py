@@ -1,15 +1,11 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""Fashion-MNIST: found in the documented order, verified, split honestly."""
-import gzip
-import os
-import shutil
-
+"""Fashion-MNIST's dataset class: splits balanced, disjoint, seeded (the
+files themselves: tests/test_data/test_prepare.py)."""
 import numpy as np
 import pytest
 
+from mmrazor_dccd.data import prepare_fashion_mnist
 from mmrazor_dccd.datasets import PackagedFashionMNIST
-from mmrazor_dccd.datasets import fashion_mnist as fm
-from mmrazor_dccd.datasets import prepare_fashion_mnist
 
 
 @pytest.fixture(scope='module')
@@ -50,50 +46,3 @@ def test_splits_are_balanced_disjoint_and_seeded(files):
     assert train.metainfo['classes'][0] == 'T-shirt/top'
     with pytest.raises(ValueError, match="'val' is held out"):
         PackagedFashionMNIST(data_root=files, split='valid', pipeline=[])
-
-
-def test_data_root_gz_files_are_decompressed_and_verified(files, tmp_path,
-                                                          monkeypatch):
-    monkeypatch.setenv('MMRAZOR_DCCD_CACHE', str(tmp_path / 'cache'))
-    monkeypatch.setattr(fm, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
-    gz = tmp_path / 'gz'
-    gz.mkdir()
-    for name in fm.SHA256:  # header-less .gz, like Debian's
-        with open(os.path.join(files, name), 'rb') as src, \
-                gzip.GzipFile(gz / (name + '.gz'), 'wb', mtime=0) as dst:
-            shutil.copyfileobj(src, dst)
-    root = prepare_fashion_mnist(str(gz))
-    assert root == str(tmp_path / 'cache' / 'data' / 'fashion-mnist')
-    assert fm._verified(root)
-    # Without data_root the cache is found first; a data_root without the
-    # files is an error, not a silent fall-back.
-    assert prepare_fashion_mnist() == root
-    with pytest.raises(FileNotFoundError, match='holds none of the four'):
-        prepare_fashion_mnist(str(tmp_path / 'nothing'))
-
-
-def test_corrupt_files_are_refused_and_every_place_is_listed(
-        files, tmp_path, monkeypatch):
-    monkeypatch.setenv('MMRAZOR_DCCD_CACHE', str(tmp_path / 'cache'))
-    monkeypatch.setattr(fm, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
-    bad = tmp_path / 'bad'
-    shutil.copytree(files, bad)
-    with open(bad / 't10k-labels-idx1-ubyte', 'r+b') as f:
-        f.seek(100)
-        f.write(b'\x09')  # one flipped label
-    assert not fm._verified(str(bad))
-    # No apt-get on PATH, and MMPretrain's download cannot connect.
-    monkeypatch.setenv('PATH', str(tmp_path / 'empty-bin'))
-    monkeypatch.setenv('http_proxy', 'http://127.0.0.1:9')
-    monkeypatch.setenv('https_proxy', 'http://127.0.0.1:9')
-    # A given data_root is used or refused, naming the file.
-    with pytest.raises(RuntimeError, match='t10k-labels-idx1-ubyte has '
-                       'SHA-256 .*Fix'):
-        prepare_fashion_mnist(str(bad))
-    with pytest.raises(FileNotFoundError) as exc:
-        prepare_fashion_mnist()
-    msg = str(exc.value)
-    for place in ('project cache', 'system path', 'Debian package',
-                  "MMPretrain's download",
-                  'apt-get install dataset-fashion-mnist'):
-        assert place in msg

@@ -2,7 +2,7 @@
 # The Fashion-MNIST detection set fixture, shared by the detection tests.
 import pytest
 
-from mmrazor_dccd.datasets.fashion_mnist_detection import \
+from mmrazor_dccd.data.fashion_mnist_detection import \
     make_fashion_mnist_detection
 
 TINY = dict(num_images=dict(train=12, val=6, test=6), canvas_size=96,

@@ -2,7 +2,7 @@
 # The MNIST detection set fixture, shared by the detection tests.
 import pytest
 
-from mmrazor_dccd.datasets.mnist_detection import make_mnist_detection
+from mmrazor_dccd.data.mnist_detection import make_mnist_detection
 
 
 @pytest.fixture(scope='session')

@@ -9,10 +9,10 @@ from dccd_test_utils import REPO, run_tool
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 
-from mmrazor_dccd.utils.backbone_weights import (check_state_dict,
-                                                 convert_student_backbone,
-                                                 extract_state_dict,
-                                                 load_state_dict_file)
+from mmrazor_dccd.engine.checkpoint import (check_state_dict,
+                                            convert_student_backbone,
+                                            extract_state_dict,
+                                            load_state_dict_file)
 
 MNIST_DET = osp.join(
     REPO, 'configs/detection/mnist/'

@@ -14,10 +14,11 @@ from fmnist_det_fixture import TINY
 from mmdet.datasets import CocoDataset
 from mmdet.evaluation import CocoMetric
 
-from mmrazor_dccd.datasets.canvas_detection import ItemStream
-from mmrazor_dccd.datasets.fashion_mnist import prepare_fashion_mnist, read_idx
-from mmrazor_dccd.datasets.fashion_mnist_detection import (
+from mmrazor_dccd.data import prepare_fashion_mnist
+from mmrazor_dccd.data.canvas_detection import ItemStream
+from mmrazor_dccd.data.fashion_mnist_detection import (
     CLASSES, SPLITS, make_fashion_mnist_detection, source_indices)
+from mmrazor_dccd.datasets.fashion_mnist import read_idx
 
 
 def _load(root, split):

@@ -13,8 +13,8 @@ from mmengine.registry import MODELS, DefaultScope
 
 from benchmarks.fmnist import make_run
 from benchmarks.runs import set_options
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.engine.checkpoint import load_state_dict_file
 
 TOOL = 'tools/model_converters/extract_student_backbone.py'
 DET = 'configs/detection/fmnist/'

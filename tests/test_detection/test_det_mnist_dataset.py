@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from mmdet.datasets import CocoDataset
 
-from mmrazor_dccd.datasets.mnist_detection import (CLASSES, compose_canvas,
-                                                   make_mnist_detection)
+from mmrazor_dccd.data.mnist_detection import (CLASSES, compose_canvas,
+                                               make_mnist_detection)
 
 
 def _load(root, split):

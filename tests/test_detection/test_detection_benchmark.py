@@ -14,7 +14,7 @@ from mmdet.evaluation import CocoMetric
 
 from benchmarks import detection
 from benchmarks.detection_sources import best_baseline, classifier_run
-from mmrazor_dccd.datasets.fashion_mnist_detection import CLASSES
+from mmrazor_dccd.data.fashion_mnist_detection import CLASSES
 
 QUICK = dict(values=None, max_extensions=2, tune_seeds=(10, 11))
 

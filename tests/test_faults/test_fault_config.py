@@ -4,46 +4,13 @@ before a connector runs), naming the key, what was measured and the fix.
 Real MMRazor / MMPretrain models and real MNIST batches."""
 import copy
 import math
-import os
 
 import pytest
 import torch
-from mmengine.registry import DefaultScope
-from mmengine.runner import Runner
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.utils import load_config
 
-CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
-
-
-@pytest.fixture(autouse=True)
-def mmrazor_scope():
-    with DefaultScope.overwrite_default_scope('mmrazor'):
-        yield
-
-
-@pytest.fixture(scope='module')
-def cfg(repo):
-    """The reference one-view config: r18 w16 teacher (layer4: 128
-    channels), r18 w4 student (layer4: 32 channels), 4 real images."""
-    cwd = os.getcwd()
-    os.chdir(repo)
-    try:
-        cfg = load_config(CFG)
-    finally:
-        os.chdir(cwd)
-    cfg.model.teacher_ckpt = None
-    cfg.train_dataloader.dataset.num_per_class = 1
-    cfg.train_dataloader.batch_size = 4
-    return cfg
-
-
-@pytest.fixture(scope='module')
-def batch(cfg):
-    with DefaultScope.overwrite_default_scope('mmpretrain'):
-        return next(iter(Runner.build_dataloader(
-            copy.deepcopy(cfg.train_dataloader))))
+pytestmark = [pytest.mark.fast, pytest.mark.usefixtures('mmrazor_scope')]
 
 
 def _model(cfg, **distiller):

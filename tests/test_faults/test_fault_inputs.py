@@ -3,16 +3,13 @@
 Real MMRazor / MMPretrain models and real MNIST batches; each fault stops
 before a training step is taken (nothing to lose)."""
 import copy
-import os
 
 import pytest
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.utils import load_config
 
-CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 TWO_VIEWS = [
     dict(type='MultiView', num_views=2,
          transforms=[[dict(type='RandomCrop', crop_size=28, padding=2)]]),
@@ -20,35 +17,12 @@ TWO_VIEWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def mmrazor_scope():
-    with DefaultScope.overwrite_default_scope('mmrazor'):
-        yield
-
-
-@pytest.fixture(scope='module')
-def cfg(repo):
-    """The reference one-view config, 4 real images per batch."""
-    cwd = os.getcwd()
-    os.chdir(repo)
-    try:
-        cfg = load_config(CFG)
-    finally:
-        os.chdir(cwd)
-    cfg.model.teacher_ckpt = None
-    cfg.train_dataloader.dataset.num_per_class = 1
-    cfg.train_dataloader.batch_size = 4
-    return cfg
+pytestmark = [pytest.mark.fast, pytest.mark.usefixtures('mmrazor_scope')]
 
 
 def _batch(loader_cfg):
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         return next(iter(Runner.build_dataloader(copy.deepcopy(loader_cfg))))
-
-
-@pytest.fixture(scope='module')
-def batch(cfg):
-    return _batch(cfg.train_dataloader)
 
 
 def _model(cfg, num_views=1, **distiller):

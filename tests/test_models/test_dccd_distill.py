@@ -8,7 +8,7 @@ from mmengine.runner import Runner
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
 
 pytestmark = pytest.mark.fast
 

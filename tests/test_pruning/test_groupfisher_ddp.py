@@ -27,7 +27,7 @@ def _build(repo):
 
     import mmrazor_dccd.pruning  # noqa: F401
     from mmrazor.registry import MODELS
-    from mmrazor_dccd.utils import load_config
+    from mmrazor_dccd.compat import load_config
     cfg = load_config(osp.join(repo, CFG))
     cfg.model.teacher_ckpt = None
     cfg.model.architecture.init_cfg = None
@@ -82,8 +82,8 @@ def test_cpu_launcher_refuses_groupfisher_naming_the_fix(repo, monkeypatch):
     """SyncBN cannot run on CPU (MMRazor's DynamicSyncBatchNorm refuses CPU
     tensors): tools/train.py --launcher pytorch says so before any process
     group or model exists."""
-    from mmrazor_dccd.utils import load_config
-    from mmrazor_dccd.utils.launcher import init_cpu_dist
+    from mmrazor_dccd.compat import load_config
+    from mmrazor_dccd.engine.launcher import init_cpu_dist
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     cfg = load_config(osp.join(repo, CFG))
     with pytest.raises(RuntimeError,

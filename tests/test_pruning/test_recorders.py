@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 
 from mmrazor.models.architectures.dynamic_ops import DynamicMixin
 from mmrazor.registry import MODELS
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
 
 CFG = 'configs/pruning/group-fisher-dccd_r18w16_mnist.py'
 PRUNED = 'backbone.layer4.1.conv1'  # a conv whose channels GroupFisher cuts

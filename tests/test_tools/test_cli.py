@@ -1,13 +1,15 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """The options tools/train.py and tools/test.py share
-(mmrazor_dccd.utils.cli)."""
+(tools/runner_args.py)."""
 import argparse
 import os.path as osp
 
 import pytest
 
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.cli import add_runner_args, apply_runner_args
+from mmrazor_dccd.compat import load_config
+from tools.runner_args import add_runner_args, apply_runner_args
+
+pytestmark = pytest.mark.fast
 
 CFG = 'configs/dccd/dccd_r18w16_r18w4_mnist.py'
 

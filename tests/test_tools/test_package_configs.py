@@ -1,9 +1,12 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """``mmrazor_dccd::`` config references, like ``mmpretrain::`` ones."""
+import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmrazor_dccd  # noqa: F401
+
+pytestmark = pytest.mark.fast
 
 
 def test_user_config_inherits_package_config_and_trains(tmp_path):

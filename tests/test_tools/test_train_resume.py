@@ -53,7 +53,7 @@ def test_stock_mmrazor_config_ports_to_mmpretrain():
     """MMRazor's own ImageNet KD config (written for mmcls) loads and its
     model builds on CPU without downloading weights."""
     from mmrazor.registry import MODELS
-    from mmrazor_dccd.utils import load_config
+    from mmrazor_dccd.compat import load_config
     cfg = load_config(
         'mmrazor::distill/mmcls/kd/kd_logits_resnet34_resnet18_8xb32_in1k.py')
     assert cfg.default_scope == 'mmpretrain'

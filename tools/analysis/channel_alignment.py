@@ -26,8 +26,8 @@ from mmrazor_dccd.analysis import (apply_linear_connector, build_loader,
                                    feature_layers, fit_linear_connector,
                                    own_channel_share, record_layers,
                                    student_state, sub_state)
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.engine.checkpoint import load_state_dict_file
 
 
 def parse_args():

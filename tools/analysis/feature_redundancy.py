@@ -25,8 +25,8 @@ from mmrazor_dccd.analysis import (build_loader, feature_layers,
                                    feature_redundancy, load_student,
                                    record_layers)
 from mmrazor_dccd.analysis.redundancy import SAMPLES
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.fileio import atomic_write
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.engine.fileio import atomic_write
 
 
 def parse_args():

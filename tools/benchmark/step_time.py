@@ -28,7 +28,7 @@ from mmengine.runner import Runner  # noqa: E402
 
 import mmrazor_dccd  # noqa: E402,F401
 from mmrazor.registry import MODELS  # noqa: E402
-from mmrazor_dccd.utils import load_config  # noqa: E402
+from mmrazor_dccd.compat import load_config  # noqa: E402
 
 CONFIGS = dict(
     kd='configs/baselines/kd_logits_r18w16_r18w4_mnist.py',

@@ -7,7 +7,7 @@ Defaults: 8,000 train / 1,000 val / 1,000 test canvases of 96x96 with 1-4
 items of 24-40 px; train canvases from the classification training split,
 val from the 5,000 images held out of it, test from the official test set.
 Fashion-MNIST is found or installed without downloads (see
-mmrazor_dccd.datasets.prepare_fashion_mnist). The set is written into a
+mmrazor_dccd.data.prepare_fashion_mnist). The set is written into a
 temporary folder and renamed into place with a manifest (arguments and
 SHA-256); a second call with the same arguments verifies and reuses it.
 """
@@ -15,7 +15,7 @@ import argparse
 import json
 import os.path as osp
 
-from mmrazor_dccd.datasets.fashion_mnist_detection import \
+from mmrazor_dccd.data.fashion_mnist_detection import \
     make_fashion_mnist_detection
 
 

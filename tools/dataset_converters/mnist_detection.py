@@ -9,7 +9,7 @@ arguments always write the same files.
 """
 import argparse
 
-from mmrazor_dccd.datasets.mnist_detection import make_mnist_detection
+from mmrazor_dccd.data.mnist_detection import make_mnist_detection
 
 
 def parse_args():

@@ -19,10 +19,11 @@ import argparse
 from mmengine.registry import init_default_scope
 
 import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
-from mmrazor_dccd.utils import load_config
-from mmrazor_dccd.utils.backbone_weights import (STUDENT_BACKBONE,
-                                                 check_output_path,
-                                                 convert_student_backbone)
+from mmrazor_dccd.compat import load_config
+from mmrazor_dccd.engine.checkpoint import (STUDENT_BACKBONE,
+                                            check_output_path,
+                                            convert_student_backbone)
+from mmrazor_dccd.utils.dependencies import require_mmdet
 
 
 def parse_args():
@@ -46,6 +47,7 @@ def parse_args():
 
 def build_backbone(config: str):
     """The backbone a detection (or distillation) config builds, no init."""
+    require_mmdet('extract_student_backbone.py --config')
     from mmdet.registry import MODELS
     cfg = load_config(config)
     init_default_scope(cfg.get('default_scope', 'mmdet'))

@@ -8,7 +8,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from mmrazor.registry import HOOKS
-from ...utils.fileio import atomic_write
+from ..fileio import atomic_write
 
 
 @HOOKS.register_module()

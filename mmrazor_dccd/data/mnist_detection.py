@@ -3,7 +3,7 @@
 
 Every canvas holds a few digits, each rescaled and pasted where it overlaps
 no other digit, with its exact ink box (see
-:mod:`mmrazor_dccd.datasets.canvas_detection`). The output is an ordinary
+:mod:`mmrazor_dccd.data.canvas_detection`). The output is an ordinary
 COCO detection set (PNG images + ``instances_{split}.json``) that
 MMDetection's ``CocoDataset`` and ``CocoMetric`` read unchanged.
 
@@ -17,8 +17,8 @@ import numpy as np
 from mmpretrain.datasets.mnist import read_image_file, read_label_file
 
 from .canvas_detection import compose_canvas as compose_objects
-from .canvas_detection import ink_box, write_coco_split  # noqa: F401
-from .mnist import prepare_mnist
+from .canvas_detection import write_coco_split
+from .prepare import prepare_mnist
 
 CLASSES = tuple(str(d) for d in range(10))
 # MNIST files of each canvas split.
@@ -37,7 +37,7 @@ def load_mnist_digits(
         split (str): ``'train'`` (MNIST train digits) or ``'val'`` (MNIST
             test digits). Defaults to 'train'.
         data_root (str, optional): MNIST cache, see
-            :func:`mmrazor_dccd.datasets.prepare_mnist`. Defaults to None.
+            :func:`mmrazor_dccd.data.prepare_mnist`. Defaults to None.
     """
     if split not in _SOURCES:
         raise ValueError(f'Unknown split {split!r}; use one of '
@@ -56,7 +56,7 @@ def compose_canvas(digits: np.ndarray,
                    digit_size: Tuple[int, int] = (20, 48),
                    max_tries: int = 50) -> Tuple[np.ndarray, List[dict]]:
     """One canvas of MNIST digits and their exact ink boxes; see
-    :func:`mmrazor_dccd.datasets.canvas_detection.compose_canvas`
+    :func:`mmrazor_dccd.data.canvas_detection.compose_canvas`
     (``num_digits``, ``digit_size`` are its ``num_objects``,
     ``object_size``)."""
     if digit_size[1] > canvas_size:
