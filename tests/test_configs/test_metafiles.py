@@ -12,7 +12,7 @@ import statistics
 import pytest
 import yaml
 
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
 
 pytestmark = pytest.mark.fast
 
