@@ -23,7 +23,7 @@ def channel_similarity(feat_s: torch.Tensor,
 
     The embedding is :func:`channel_embeddings` in ``'batch'`` mode, the
     one ``ChannelContrastiveLoss`` uses by default, but mean-centred by
-    default here, where the loss's default is ``center=False``. Centred,
+    default here, where the loss embeds uncentred. Centred,
     each entry is the Pearson correlation of the two channels over images x
     positions: whether they vary together. Uncentred, the cosine also
     holds the product of the two channels' means, and the teacher's

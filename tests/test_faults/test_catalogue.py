@@ -127,10 +127,10 @@ ELSEWHERE = [
            'test_channel_mismatch_without_connector',
            'tests/test_models/test_losses.py::'
            'test_bad_inputs_name_the_fix')),
-    Entry('Unknown loss `mode` / `distance` / `response`; `num_views < 2` '
-          'for the difference loss',
-          'Error: `ValueError` listing `per_sample`/`batch`, '
-          '`mse`/`smooth_l1`/`kl`, `zscore`; `num_views must be >= 2`',
+    Entry('Unknown loss `mode` / `distance`; `num_views < 2` for the '
+          'difference loss',
+          'Error: `ValueError` listing `per_sample`/`batch`, `mse`/`kl`; '
+          '`num_views must be >= 2`',
           ('tests/test_models/test_losses.py::'
            'test_bad_inputs_name_the_fix', )),
     Entry('A train dataset that yields one view where two are needed '

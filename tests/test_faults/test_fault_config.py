@@ -164,17 +164,15 @@ def test_wrong_channels_of_one_layer_of_several(cfg, batch):
     assert torch.isfinite(_loss(model, batch)['distill.loss_cc_0'])
 
 
-def test_missing_channels_name_both_keys_and_counts(cfg, batch):
+def test_unset_channels_are_measured_and_connected(cfg, batch):
     """Fault: ``student_channels`` / ``teacher_channels`` unset where the
-    layers differ (no connector).
-    Error: ``ValueError: ... the student layer 'backbone.layer4' outputs 32
-    channels, the teacher layer 'backbone.layer4' 128, and no connector maps
-    one to the other. Fix: set student_channels=32 and
-    teacher_channels=128``.
+    layers differ (32 and 128 channels).
+    Result: the distiller measures both layers by a dry forward at build
+    time and builds the 1x1 conv + BN connector 32 -> 128 itself; the first
+    step trains with a finite ``L_cc``.
     """
     model = _model(cfg, student_channels=None, teacher_channels=None)
-    with pytest.raises(ValueError) as err:
-        _loss(model, batch)
-    msg = str(err.value)
-    assert "student layer 'backbone.layer4' outputs 32 channels" in msg
-    assert 'Fix: set student_channels=32 and teacher_channels=128' in msg
+    convs = [m for m in model.distiller.connectors.modules()
+             if isinstance(m, torch.nn.Conv2d)]
+    assert [(c.in_channels, c.out_channels) for c in convs] == [(32, 128)]
+    assert torch.isfinite(_loss(model, batch)['distill.loss_cc'])

@@ -45,9 +45,9 @@ def _loss(model, batch):
 ])
 def test_zero_tau_is_refused_at_build_time(cfg, num_views, key, loss):
     """Fault: ``tau=0`` (or negative) for ``cc_loss`` / ``dd_loss``.
-    Error: ``ValueError: model.distiller.<key>.tau must be a positive,
-    finite temperature, got 0 ... Fix: set <key>.tau > 0`` when the model
-    is built, before any data is read.
+    Error: ``ValueError: <key>.tau must be a positive, finite temperature,
+    got 0 ... Fix: set <key>.tau > 0, or remove it for the default`` when
+    the model is built, before any data is read.
     """
     with pytest.raises(ValueError,
                        match=rf'{key}\.tau must be a positive.*got -?0'):
