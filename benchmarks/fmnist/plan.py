@@ -1,47 +1,27 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""Protocol v2 of the Fashion-MNIST benchmark: equal tuning for every
-method, fresh test seeds, a converged schedule with a stronger teacher and
-knowledge controls (docs/benchmark.md, "Protocol v2").
-
-    python tools/benchmark/fmnist_v2.py --stage teacher    # 9,000 its
-    python tools/benchmark/fmnist_v2.py --stage tune       # val, grids
-    python tools/benchmark/fmnist_v2.py --stage final      # 400 its, test
-    python tools/benchmark/fmnist_v2.py --stage converged  # 2,000 its
-    python tools/benchmark/fmnist_v2.py --stage ddstudy    # L_dd, val
-    python tools/benchmark/fmnist_v2.py --stage long       # 4,000 its, (c)
-    python tools/benchmark/fmnist_v2.py --stage redundancy # channels
-    python tools/benchmark/fmnist_v2.py --stage report
-    python tools/benchmark/fmnist_v2.py --quick            # all, tiny
-
-Every finished run is appended at once to its results store, which lives
-in ``docs/results/`` (``--quick``: the work dir), so the benchmark resumes
-on any machine from the committed files: a rerun skips what is stored.
-"""
-import argparse
-import contextlib
+"""The runs of the Fashion-MNIST benchmark (protocol v2): its settings and
+results stores, every run as data, the tuned choice of every method, the
+plan of each stage and the resolved config of one run. The stages that
+train them are in :mod:`.benchmark`; this module trains nothing but the
+teacher on a cache miss."""
 import itertools
-import os
 import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
-import torch
-from tqdm import tqdm
-
-import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.fileio import atomic_write
-from . import workers
-from .fmnist import SELECT_FIELDS, make_run
-from .fmnist_grids import DCCD_DD, PAIRS, TEACHER
-from .fmnist_v2_grids import (AXES, BASELINES, CONTROL_SEEDS, CONTROLS,
-                              DD_STUDY, EARLY_TEACHER, LONG_PAIRS, LONG_SEEDS,
-                              MAX_EXTENSIONS, ONE_VIEW_EQUAL_COMPUTE,
-                              SCHEDULES, TEACHER_ITERS, TEACHER_VAL_EVERY,
-                              TEST_SEEDS, TUNE_PAIRS, TUNE_SEEDS)
-from .results_store import ResultsStore, WorkDirLock
-from .run_spec import RunSpec, apply_run_spec
-from .runs import REPO, read_curve, set_options, train_and_evaluate
-from .teacher import cached_teacher, kept_checkpoint
+from ..common.results_store import ResultsStore
+from ..common.run_spec import RunSpec, apply_run_spec
+from ..common.runs import REPO, set_options
+from ..common.teacher import cached_teacher, kept_checkpoint
+from ..common.tuning import extend_grid
+from .grids import (AXES, BASELINES, CONTROL_SEEDS, CONTROLS, DCCD_DD,
+                    DD_STUDY, EARLY_TEACHER, LONG_PAIRS, LONG_SEEDS,
+                    MAX_EXTENSIONS, METHODS, MODELS, ONE_VIEW_EQUAL_COMPUTE,
+                    PAIRS, SCHEDULES, TEACHER, TEACHER_ITERS,
+                    TEACHER_VAL_EVERY, TEST_SEEDS, TUNE_PAIRS, TUNE_SEEDS, D)
+
+SELECT_FIELDS = ['pair', 'method', 'setting', 'seed', 'val_top1', 'seconds']
 
 FINAL_FIELDS = ['protocol', 'pair', 'method', 'seed', 'val_top1',
                 'test_top1', 'seconds']
@@ -107,10 +87,6 @@ def stores(s) -> Dict[str, ResultsStore]:
 
 
 # -- the grids -----------------------------------------------------------
-def _num(value: float) -> float:
-    return float(f'{value:.6g}')
-
-
 def setting_name(method: str, values) -> str:
     return '_'.join(f'{short}{v:g}'
                     for (_, short, _, _), v in zip(AXES[method], values))
@@ -152,45 +128,53 @@ def grid(method: str, scores, s) -> Tuple[List[list], Optional[tuple]]:
     # --quick: the first `values[i]` values of axis i.
     axes = [list(values[:s['values'][i]] if s['values'] else values)
             for i, (_, _, values, _) in enumerate(AXES[method])]
-    extensions = [0] * len(axes)
-    while True:
-        points = list(itertools.product(*axes))
-        score = {p: worst_pair(scores.get((method, setting_name(method, p)),
-                                          {}), s) for p in points}
-        if any(v is None for v in score.values()):
-            return axes, None
-        best = max(points, key=lambda p: (score[p], -points.index(p)))
-        grew = False
-        for i, (_, _, _, factor) in enumerate(AXES[method]):
-            if extensions[i] >= s['max_extensions']:
-                continue
-            if best[i] == axes[i][0]:
-                axes[i].insert(0, _num(axes[i][0] / factor))
-            elif best[i] == axes[i][-1]:
-                axes[i].append(_num(axes[i][-1] * factor))
-            else:
-                continue
-            extensions[i] += 1
-            grew = True
-        if not grew:
-            return axes, best
+    return extend_grid(
+        axes, [factor for _, _, _, factor in AXES[method]],
+        lambda point: worst_pair(scores.get(
+            (method, setting_name(method, point)), {}), s),
+        s['max_extensions'])
 
 
 # -- the runs -----------------------------------------------------------
-def _run(stage, pair, method, setting, seed, options, schedule='short',
-         teacher='final'):
-    family_method = 'dccd' if method in CONTROLS else method
-    run = make_run(stage, pair, family_method, setting, seed, options)
-    return dict(run, method=method, schedule=schedule, teacher=teacher)
+def pair_options(family: str, pair: str) -> dict:
+    """What changes from pair (a) for another student."""
+    p = PAIRS[pair]
+    student = load_config(osp.join(REPO, MODELS))[p['student']].to_dict()
+    if family == 'alone':
+        return {}
+    opts = {'model.architecture': student}
+    if family == 'feature':
+        opts.update({
+            D + 'student_recorders.feat.source': p['layer'],
+            D + 'connectors.feat_connector.in_channel': p['channels']})
+    elif family == 'crd':
+        opts[D + 'connectors.loss_crd_stu.dim_in'] = p['pooled']
+    elif family == 'dccd':
+        opts.update({D + 'feature_layers': {p['layer']: 'backbone.layer4'},
+                     D + 'student_channels': p['channels']})
+    return opts
 
 
-def _tuned_run(stage, pair, method, seed, best, schedule) -> dict:
+def make_run(stage, pair, method, setting, seed, options, schedule='short',
+             teacher='final') -> dict:
+    """One run as data: the method's config for ``pair`` with ``options``
+    on top (a knowledge control is DCCD with another ``teacher``)."""
+    family, config = METHODS['dccd' if method in CONTROLS else method]
+    if family == 'alone':
+        config = PAIRS[pair]['alone']
+    return dict(stage=stage, pair=pair, method=method, setting=setting,
+                seed=seed, config=config,
+                options=dict(pair_options(family, pair), **options),
+                schedule=schedule, teacher=teacher)
+
+
+def tuned_run(stage, pair, method, seed, best, schedule) -> dict:
     """A run of ``method`` at its tuned setting (the student alone, which
     has none, at its default)."""
     if method not in best:
-        return _run(stage, pair, method, 'default', seed, {}, schedule)
-    return _run(stage, pair, method, setting_name(method, best[method]),
-                seed, setting_options(method, best[method]), schedule)
+        return make_run(stage, pair, method, 'default', seed, {}, schedule)
+    return make_run(stage, pair, method, setting_name(method, best[method]),
+                    seed, setting_options(method, best[method]), schedule)
 
 
 def chosen(s, st) -> Dict[str, tuple]:
@@ -210,14 +194,14 @@ def plan(stage, s, st) -> List[dict]:
         scores = tune_scores(st['tune'].rows())
         for pair in s['tune_pairs']:
             for seed in s['tune_seeds']:
-                runs.append(_run('tune', pair, 'student', 'default', seed,
-                                 {}))
+                runs.append(make_run('tune', pair, 'student', 'default',
+                                     seed, {}))
         for method in s['methods']:
             axes, _ = grid(method, scores, s)
             for point in itertools.product(*axes):
                 for pair in s['tune_pairs']:
                     for seed in s['tune_seeds']:
-                        runs.append(_run(
+                        runs.append(make_run(
                             'tune', pair, method, setting_name(method, point),
                             seed, setting_options(method, point)))
         return [r for r in runs if (r['pair'], r['method'], r['setting'],
@@ -246,14 +230,14 @@ def plan(stage, s, st) -> List[dict]:
             methods = ['student', *best_two, *kd, 'dccd']
         for seed in s['test_seeds']:
             for method in methods:
-                runs.append(_tuned_run(stage, pair, method, seed, best,
-                                       schedule))
+                runs.append(tuned_run(stage, pair, method, seed, best,
+                                      schedule))
         for seed in s['control_seeds']:
             for method, teacher in zip(CONTROLS, ('random', 'early')):
-                runs.append(_run(stage, pair, method,
-                                 setting_name('dccd', best['dccd']), seed,
-                                 setting_options('dccd', best['dccd']),
-                                 schedule, teacher))
+                runs.append(make_run(stage, pair, method,
+                                     setting_name('dccd', best['dccd']), seed,
+                                     setting_options('dccd', best['dccd']),
+                                     schedule, teacher))
     done = store.done()
     key = (lambda r: ('v2', r['pair'], r['method'], str(r['seed']))) \
         if stage == 'final' else \
@@ -273,16 +257,16 @@ def plan_dd_study(s, st, best) -> List[dict]:
     name = setting_name('dccd', best['dccd'])
     runs = []
     for seed in s['tune_seeds']:
-        runs.append(dict(_run('ddstudy', 'a', 'dccd', name, seed, cc,
-                              'converged'), batch=s['batch']))
+        runs.append(dict(make_run('ddstudy', 'a', 'dccd', name, seed, cc,
+                                  'converged'), batch=s['batch']))
         # Equal compute without a second view: one view of twice the
         # images (added after the two-view runs: is their gain compute?).
-        runs.append(dict(_run('ddstudy', 'a', 'dccd', name, seed, cc,
-                              'converged'), method=ONE_VIEW_EQUAL_COMPUTE,
+        runs.append(dict(make_run('ddstudy', 'a', 'dccd', name, seed, cc,
+                                  'converged'), method=ONE_VIEW_EQUAL_COMPUTE,
                          batch=2 * s['batch']))
         for method, (images, opts) in DD_STUDY.items():
-            run = _run('ddstudy', 'a', 'dccd', name, seed, dict(cc, **opts),
-                       'converged')
+            run = make_run('ddstudy', 'a', 'dccd', name, seed,
+                           dict(cc, **opts), 'converged')
             run.update(method=method, config=DCCD_DD,
                        batch=images * s['batch'] // 64)
             runs.append(run)
@@ -300,8 +284,8 @@ def plan_long(s, st, best) -> List[dict]:
         methods = ['student', two_best_baselines(pair, s, st)[0], 'dccd']
         for seed in s['long_seeds']:
             for method in methods:
-                runs.append(_tuned_run('long', pair, method, seed, best,
-                                       'long'))
+                runs.append(tuned_run('long', pair, method, seed, best,
+                                      'long'))
     done = st['long'].done()
     return [r for r in runs
             if (r['pair'], r['method'], str(r['seed'])) not in done]
@@ -369,142 +353,3 @@ def build_run_cfg(run, s, work_dir, teachers):
     return apply_run_spec(cfg, spec, osp.join(
         work_dir, 'v2', run['stage'], run['pair'],
         f"{run['method']}-{run['setting']}", f"seed{run['seed']}"))
-
-
-def execute(run, s, work_dir, teachers, st) -> None:
-    cfg = build_run_cfg(run, s, work_dir, teachers)
-    tuning = run['stage'] in ('tune', 'ddstudy')
-    splits = ('val', ) if tuning else ('val', 'test')
-    desc = f"{run['pair']} {run['method']} {run['setting']} s{run['seed']}"
-    metrics, seconds = train_and_evaluate(cfg, splits, desc=desc)
-    row = dict(pair=run['pair'], method=run['method'], seed=run['seed'],
-               val_top1=f"{metrics['val']:.2f}", seconds=f'{seconds:.1f}')
-    if run['stage'] == 'ddstudy':
-        st['ddstudy'].append(dict(row, setting=run['setting'],
-                                  images_per_step=run['batch']))
-    elif tuning:
-        st['tune'].append(dict(row, setting=run['setting']))
-    else:
-        row['test_top1'] = f"{metrics['test']:.2f}"
-        if run['schedule'] in CURVED:
-            table, curves = CURVED[run['schedule']]
-            for it, top1 in read_curve(cfg.work_dir):
-                st[curves].append(dict(
-                    pair=run['pair'], method=run['method'], seed=run['seed'],
-                    iter=it, val_top1=f'{top1:.2f}'))
-            st[table].append(row)
-        else:
-            st['final'].append(dict(row, protocol='v2'))
-    tqdm.write(f"{desc}: val {metrics['val']:.2f}" +
-               ('' if tuning else f", test {metrics['test']:.2f}") +
-               f' ({seconds:.0f} s)')
-
-
-def add_teacher_rows(s, st, info, stage) -> None:
-    for pair in s['pairs']:
-        row = dict(pair=pair, method='teacher', seed=0,
-                   val_top1=f"{info['val']:.2f}",
-                   test_top1=f"{info['test']:.2f}",
-                   seconds=f"{info['seconds']:.1f}")
-        if not st['final'].has(protocol='v2', pair=pair, method='teacher',
-                               seed=0):
-            st['final'].append(dict(row, protocol='v2'))
-        if not st['converged'].has(pair=pair, method='teacher', seed=0):
-            st['converged'].append(row)
-        if stage == 'long' and pair in s['long_pairs'] and \
-                not st['long'].has(pair=pair, method='teacher', seed=0):
-            st['long'].append(row)
-
-
-def run_stage(stage, args, s, work_dir) -> None:
-    st = stores(s)
-    ckpt, early, info = get_teacher(s, work_dir)
-    if stage == 'teacher':
-        print(f"Teacher: val {info['val']:.2f}, test {info['test']:.2f} "
-              f"({info['seconds']:.0f} s); early weights {early}")
-        from .fmnist_v2_report import plot_teacher_curve
-        plot_teacher_curve(
-            info['curve'], osp.join(s['results'], 'fmnist_teacher_v2.png'),
-            f"Protocol v2 teacher: val {info['val']:.2f}, test "
-            f"{info['test']:.2f} after {s['teacher_iters']} iterations")
-        return
-    add_teacher_rows(s, st, info, stage)
-    teachers = dict(final=ckpt, early=early, random=None)
-    if stage == 'redundancy':
-        from . import fmnist_v2_redundancy
-        return fmnist_v2_redundancy.run_stage(s, st, work_dir, teachers)
-    while True:  # tuning grows its grids from its own results
-        runs = plan(stage, s, st)
-        print(f'Fashion-MNIST v2, stage {stage}: {len(runs)} runs to do; '
-              f"results in {s['results']}", flush=True)
-        if not runs:
-            return
-        if args.jobs > 1:
-            run_workers(runs, args, s, work_dir)
-        else:
-            for run in tqdm(runs, desc=stage, position=0, unit='run'):
-                execute(run, s, work_dir, teachers, st)
-        if stage != 'tune':
-            return
-
-
-def run_workers(runs, args, s, work_dir) -> None:
-    workers.start('benchmarks.fmnist_v2',
-                  ['--work-dir', work_dir, '--results', s['results']] +
-                  (['--quick'] if args.quick else []),
-                  osp.join(work_dir, 'queue_v2.json'), runs, args.jobs)
-
-
-def run_worker(args, s, work_dir) -> None:
-    index, runs = workers.share(args.queue)
-    ckpt, early, _ = get_teacher(s, work_dir)
-    teachers = dict(final=ckpt, early=early, random=None)
-    st = stores(s)
-    for run in tqdm(workers.while_parent_lives(runs), total=len(runs),
-                    desc=f'worker {index}', position=0):
-        execute(run, s, work_dir, teachers, st)
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--stage', default='all', choices=[
-        'teacher', 'tune', 'final', 'converged', 'ddstudy', 'long',
-        'redundancy', 'report', 'all'])
-    parser.add_argument('--quick', action='store_true',
-                        help='every stage, tiny data, grids and schedules '
-                        '(what the tests run); results in the work dir')
-    parser.add_argument('--jobs', type=int, default=1,
-                        help='worker processes (1 thread each)')
-    parser.add_argument('--work-dir', default='work_dirs/fmnist_v2')
-    parser.add_argument('--results', help='folder of the results stores '
-                        '(default: docs/results; --quick: the work dir)')
-    parser.add_argument('--queue', help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    s = settings(args)
-    work_dir = osp.abspath(args.work_dir)
-    os.makedirs(work_dir, exist_ok=True)
-    if args.queue:  # a worker; the parent holds the lock
-        return run_worker(args, s, work_dir)
-    if 'OMP_NUM_THREADS' not in os.environ:
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
-    from .fmnist_v2_report import write_report
-
-    # The stores may live outside the work dir (docs/results): lock both.
-    results_lock = WorkDirLock(s['results'], 'Fashion-MNIST v2 benchmark') \
-        if s['results'] != work_dir else contextlib.nullcontext()
-    with WorkDirLock(work_dir, 'Fashion-MNIST v2 benchmark'), results_lock:
-        stages = ['teacher', 'tune', 'final', 'converged', 'ddstudy',
-                  'long', 'redundancy'] \
-            if args.stage == 'all' else [args.stage]
-        for stage in stages:
-            if stage != 'report':
-                run_stage(stage, args, s, work_dir)
-        write_report(s, stores(s), work_dir)
-
-
-if __name__ == '__main__':
-    main()

@@ -12,8 +12,8 @@ import runpy
 import sys
 from typing import Dict, List, Optional, Tuple
 
-from .detection_grids import CLS_BASELINES
-from .runs import REPO
+from ..common.runs import REPO
+from .grids import CLS_BASELINES
 
 TEACHERS = osp.join(REPO, 'docs', 'results', 'teachers')
 EXTRACT = osp.join(REPO, 'tools', 'model_converters',

@@ -1,6 +1,6 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Protocol v2 of the Fashion-MNIST benchmark: the tuning rule and its grid
-extensions, Holm's correction, and the quick mode end to end (real data,
+extensions, and the quick mode end to end (real data,
 Runner): tuning, fresh-seed tables at both schedules, knowledge controls,
 curves, budget."""
 import csv
@@ -9,7 +9,7 @@ import os
 import pytest
 from dccd_test_utils import run_tool
 
-from benchmarks import fmnist_v2, fmnist_v2_report
+from benchmarks.fmnist import benchmark, plan
 from mmrazor_dccd.datasets import prepare_fashion_mnist
 
 S = dict(tune_pairs=('a', 'b'), tune_seeds=(10, ), values=None,
@@ -30,7 +30,7 @@ def _rows(scores):
 
 
 def _all(value=80.0, **override):
-    names = [fmnist_v2.setting_name('dccd', (b, t))
+    names = [plan.setting_name('dccd', (b, t))
              for b in (1, 3, 10) for t in (0.05, 0.1, 0.2)]
     scores = {n: (value, value) for n in names}
     scores.update(override)
@@ -41,8 +41,7 @@ def _all(value=80.0, **override):
 def test_interior_winner_by_the_worst_pair_rule():
     # beta3_tau0.1 is best on the worse of the two pairs.
     scores = _all(**{'beta3_tau0.1': (82, 81), 'beta10_tau0.2': (90, 79)})
-    axes, best = fmnist_v2.grid('dccd', fmnist_v2.tune_scores(_rows(scores)),
-                                S)
+    axes, best = plan.grid('dccd', plan.tune_scores(_rows(scores)), S)
     assert best == (3, 0.1)
     assert axes == [[1, 3, 10], [0.05, 0.1, 0.2]]
 
@@ -50,32 +49,14 @@ def test_interior_winner_by_the_worst_pair_rule():
 @pytest.mark.fast
 def test_edge_winner_extends_its_axis_until_interior():
     scores = _all(**{'beta10_tau0.1': (85, 85)})
-    tuned = fmnist_v2.tune_scores(_rows(scores))
-    axes, best = fmnist_v2.grid('dccd', tuned, S)
+    tuned = plan.tune_scores(_rows(scores))
+    axes, best = plan.grid('dccd', tuned, S)
     assert best is None  # beta 30 is not run yet
     assert axes[0] == [1, 3, 10, 30] and axes[1] == [0.05, 0.1, 0.2]
     scores.update({f'beta30_tau{t:g}': (70, 70) for t in (0.05, 0.1, 0.2)})
-    axes, best = fmnist_v2.grid('dccd', fmnist_v2.tune_scores(
+    axes, best = plan.grid('dccd', plan.tune_scores(
         _rows(scores)), S)
     assert best == (10, 0.1) and axes[0] == [1, 3, 10, 30]
-
-
-@pytest.mark.fast
-def test_holm_adjusts_and_stays_monotone():
-    adjusted = fmnist_v2_report.holm({'a': 0.01, 'b': 0.04, 'c': 0.03})
-    assert adjusted['a'] == pytest.approx(0.03)
-    assert adjusted['c'] == pytest.approx(0.06)
-    assert adjusted['b'] == pytest.approx(0.06)  # not 0.04: monotone
-
-
-@pytest.mark.fast
-def test_paired_stats_confidence_interval():
-    st = fmnist_v2_report.paired_stats({1: 2.0, 2: 3.0, 3: 4.0},
-                                       {1: 1.0, 2: 1.0, 3: 1.0})
-    assert st['mean'] == pytest.approx(2.0) and st['n'] == 3
-    # mean +- t(0.975, 2) * 1 / sqrt(3)
-    assert st['high'] - st['mean'] == pytest.approx(4.302653 / 3 ** 0.5,
-                                                    rel=1e-5)
 
 
 def _read(path):
@@ -156,14 +137,13 @@ def test_shipped_v2_config_is_the_table_run(tmp_path):
     table's DCCD row of pair (a) trained: the tuned setting the committed
     tuning store selects, the shipped v2 teacher, the same schedule."""
     from mmrazor_dccd.utils import load_config
-    s = fmnist_v2.settings(fmnist_v2.parse_args([]))
-    best = fmnist_v2.chosen(s, fmnist_v2.stores(s))['dccd']
-    opts = fmnist_v2.setting_options('dccd', best)
+    s = plan.settings(benchmark.parse_args([]))
+    best = plan.chosen(s, plan.stores(s))['dccd']
+    opts = plan.setting_options('dccd', best)
     teacher = 'docs/results/teachers/fmnist_teacher_v2_1e02f322610c.pth'
-    run = fmnist_v2._run('final', 'a', 'dccd',
-                         fmnist_v2.setting_name('dccd', best), 5, opts)
-    bench = fmnist_v2.build_run_cfg(run, s, str(tmp_path),
-                                    dict(final=teacher))
+    run = plan.make_run('final', 'a', 'dccd',
+                        plan.setting_name('dccd', best), 5, opts)
+    bench = plan.build_run_cfg(run, s, str(tmp_path), dict(final=teacher))
     cfg = load_config('configs/dccd/dccd_r18w16-v2_r18w4_fmnist.py')
     assert cfg.model.teacher_ckpt == teacher
     assert bench.model.teacher_ckpt == teacher

@@ -1,13 +1,13 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""One benchmark run: a config, trained through MMEngine's Runner, then
-evaluated on the splits asked for."""
+"""One benchmark run: a config, trained through MMEngine's Runner (with a
+progress bar and the one validation-curve recorder), then evaluated on
+the splits asked for."""
 import copy
 import json
-import os
 import os.path as osp
 import shutil
 import time
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -15,8 +15,11 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner, TestLoop
 from tqdm import tqdm
 
+from mmrazor_dccd.utils.fileio import atomic_write
+
 # The repository root: configs/ and docs/ are read from it.
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CURVE_FILE = 'curve.json'  # in a run's work dir (CurveHook)
 
 
 class ProgressHook(Hook):
@@ -64,20 +67,47 @@ def set_options(cfg: Config, options: dict) -> Config:
     return cfg
 
 
+class CurveHook(Hook):
+    """The one curve recorder: the metrics of every validation during
+    training, and the seconds spent in training iterations only.
+
+    Args:
+        path (str, optional): Also keep the curve there, as JSON, after
+            every validation (:func:`read_curve` reads it back). Defaults
+            to None.
+    """
+
+    priority = 'VERY_LOW'
+
+    def __init__(self, path: Optional[str] = None) -> None:
+        self.path, self.seconds, self.curve = path, 0.0, []
+        self._start = 0.0
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        self._start = time.perf_counter()
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None) -> None:
+        self.seconds += time.perf_counter() - self._start
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        self.curve.append((runner.iter, dict(metrics or {})))
+        if self.path:
+            atomic_write(json.dumps(self.curve, default=float), self.path)
+
+
 def read_curve(work_dir: str) -> List[Tuple[int, float]]:
-    """(iteration, top-1) of every validation during training, from
-    MMEngine's ``scalars.json`` (the student's, for distillation)."""
-    curve = []
-    for root, _, files in sorted(os.walk(work_dir)):
-        if 'scalars.json' not in files:
-            continue
-        with open(osp.join(root, 'scalars.json')) as f:
-            for line in f:
-                row = json.loads(line)
-                for key in ('accuracy/top1', 'student.accuracy/top1'):
-                    if key in row:
-                        curve.append((row['step'], row[key]))
-    return curve
+    """(iteration, top-1) of every validation during training, as the
+    :class:`CurveHook` of :func:`train_and_evaluate` kept it in
+    ``<work_dir>/curve.json`` (the student's, for distillation)."""
+    path = osp.join(work_dir, CURVE_FILE)
+    if not osp.isfile(path):
+        return []
+    with open(path) as f:
+        curve = json.load(f)
+    return [(step, metrics[key]) for step, metrics in curve
+            for key in ('accuracy/top1', 'student.accuracy/top1')
+            if key in metrics]
 
 
 def train_and_evaluate(cfg: Config,
@@ -102,6 +132,7 @@ def train_and_evaluate(cfg: Config,
         shutil.rmtree(cfg.work_dir)
     runner = Runner.from_cfg(cfg)
     runner.register_hook(ProgressHook(desc))
+    runner.register_hook(CurveHook(osp.join(cfg.work_dir, CURVE_FILE)))
     start = time.time()
     runner.train()
     seconds = time.time() - start

@@ -6,8 +6,9 @@ import os.path as osp
 
 import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils.fileio import atomic_write
-from .pruning_pipeline import Budget, Experiment
-from .runs import REPO
+from ..common.runs import REPO
+from ..mnist import benchmark as mnist
+from .pipeline import Budget, Experiment
 
 # The MNIST experiment: width-16 ResNet_CIFAR-18, stage configs, L1 ratios.
 MNIST_EXPERIMENT = osp.join(REPO, 'configs', '_base_', 'pruning',
@@ -75,7 +76,6 @@ def teacher(args) -> dict:
                         top1=info.get('test', info.get('top1')))
         return dict(checkpoint=args.teacher_ckpt)
     # The MNIST benchmark owns the teacher recipe (and its cache key).
-    from . import mnist
     s = mnist.settings(mnist.parse_args(['--quick'] if args.quick else []))
     ckpt, info = mnist.get_teacher(s, osp.join(args.work_dir, 'bench'))
     return dict(checkpoint=ckpt, top1=info['top1'])

@@ -21,9 +21,11 @@ from tqdm import tqdm
 from mmrazor_dccd.analysis import (build_loader, feature_redundancy,
                                    load_student, record_layers)
 from mmrazor_dccd.analysis.redundancy import SAMPLES
-from . import report
-from .fmnist_grids import PAIRS
-from .results_store import ResultsStore
+from ..common.results_store import ResultsStore
+from ..common.stats import mean_std
+from .grids import PAIRS
+from .plan import (build_run_cfg, chosen, make_run, setting_name,
+                   setting_options, two_best_baselines)
 
 FIELDS = ['schedule', 'pair', 'method', 'seed', 'layer', 'samples',
           'mean_abs_correlation', 'effective_rank', 'channels',
@@ -43,7 +45,6 @@ def store(s) -> ResultsStore:
 def methods(pair, s, st) -> List[str]:
     """Student, KD, the pair's best baseline, DCCD, the random-teacher
     control (in that order; KD once when it is the best baseline)."""
-    from .fmnist_v2 import two_best_baselines
     best = two_best_baselines(pair, s, st)[0]
     wanted = ['student', 'kd', best, 'dccd', CONTROL]
     return [m for m in dict.fromkeys(wanted)
@@ -52,7 +53,6 @@ def methods(pair, s, st) -> List[str]:
 
 def targets(s, st) -> List[dict]:
     """The finished table runs to measure, as the runs that trained them."""
-    from .fmnist_v2 import _run, chosen, setting_name, setting_options
     best = chosen(s, st)
     tables = (('short', 'final', [r for r in st['final'].rows()
                                   if r['protocol'] == 'v2']),
@@ -67,7 +67,7 @@ def targets(s, st) -> List[dict]:
                 continue
             family = 'dccd' if method == CONTROL else method
             tuned = family in best
-            runs.append(_run(
+            runs.append(make_run(
                 stage, r['pair'], method,
                 setting_name(family, best[family]) if tuned else 'default',
                 int(r['seed']),
@@ -78,7 +78,6 @@ def targets(s, st) -> List[dict]:
 
 def measure(run, s, work_dir, teachers) -> Tuple[List[dict], str]:
     """The run's rows (one per sample mode), or [] and why not."""
-    from .fmnist_v2 import build_run_cfg
     cfg = build_run_cfg(run, s, work_dir, teachers)
     iters = s['schedules'][run['schedule']]['iters']
     ckpt = osp.join(cfg.work_dir, f'iter_{iters}.pth')
@@ -147,7 +146,7 @@ def table(rows: List[dict], samples: str = 'positions') -> List[str]:
             cells = []
             for key in ('mean_abs_correlation', 'effective_rank',
                         'dead_channels'):
-                mean, std = report.mean_std(
+                mean, std = mean_std(
                     float(r[key]) for r in seeds.values())
                 cells.append(f'{mean:.3f} +- {std:.3f}' if key ==
                              'mean_abs_correlation' else
@@ -158,7 +157,7 @@ def table(rows: List[dict], samples: str = 'positions') -> List[str]:
             'student', {})
         paired = sorted(set(ours) & set(alone))
         if len(paired) >= 2:
-            diffs = {key: report.mean_std(
+            diffs = {key: mean_std(
                 float(ours[s][key]) - float(alone[s][key]) for s in paired)
                 for key in ('mean_abs_correlation', 'effective_rank')}
             lines += ['', f'dccd minus student, paired over {len(paired)} '

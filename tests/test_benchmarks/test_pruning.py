@@ -7,7 +7,7 @@ import sys
 import pytest
 from dccd_test_utils import REPO
 
-from benchmarks import pruning_report
+from benchmarks.pruning import report as pruning_report
 
 
 @pytest.fixture(scope='module')
@@ -28,6 +28,7 @@ def _rows(report):
     return rows
 
 
+@pytest.mark.fast
 def test_summary_is_mean_and_std_over_seeds(report):
     summary = report.summarize(_rows(report))
     assert [r['method'] for r in summary] == ['teacher', 'GF -> DCCD']
@@ -40,6 +41,7 @@ def test_summary_is_mean_and_std_over_seeds(report):
     assert set(gf) == set(report.SUMMARY)
 
 
+@pytest.mark.fast
 def test_plot_is_a_png(report, tmp_path):
     path = tmp_path / 'acc.png'
     report.plot(report.summarize(_rows(report)), str(path))
@@ -47,6 +49,7 @@ def test_plot_is_a_png(report, tmp_path):
     assert path.stat().st_size > 10_000
 
 
+@pytest.mark.fast
 def test_docs_table_is_the_summary_of_the_recorded_runs(
         report, tmp_path, monkeypatch):
     """docs/results/pruning.csv is what --from-runs rebuilds from

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.fmnist_v2_report import headline_table
+from benchmarks.fmnist.report import headline_table
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -27,13 +27,14 @@ from tqdm import tqdm
 
 import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
-from . import report, workers
-from .fmnist_grids import (BASELINES, METHODS, MODELS, OURS, PAIRS, RENAMED,
-                           SAFETY_SEEDS, STUDY, TEACHER, safety_grid)
-from .results_store import ResultsStore, WorkDirLock
-from .run_spec import RunSpec, apply_run_spec
-from .runs import REPO, set_options, train_and_evaluate
-from .teacher import cached_teacher
+from ..common import report, workers
+from ..common.results_store import ResultsStore, WorkDirLock
+from ..common.run_spec import RunSpec, apply_run_spec
+from ..common.runs import REPO, set_options, train_and_evaluate
+from ..common.stats import mean_std
+from ..common.teacher import cached_teacher
+from .grids import (BASELINES, METHODS, MODELS, OURS, PAIRS, RENAMED,
+                    SAFETY_SEEDS, STUDY, TEACHER, safety_grid)
 
 D = 'model.distiller.'
 SELECT_FIELDS = ['pair', 'method', 'setting', 'seed', 'val_top1', 'seconds']
@@ -328,7 +329,7 @@ def safety_report(work_dir, select, pairs=('a', 'b')):
             if not diffs:
                 cells.append('-')
                 continue
-            mean, std = report.mean_std(diffs)
+            mean, std = mean_std(diffs)
             means.append(mean)
             cells.append(f'{mean:+.2f} +- {std:.2f} (n={len(diffs)})')
         if len(means) == len(pairs):
@@ -393,7 +394,7 @@ def run_stage(args, s, work_dir):
         for key in ('iters', 'teacher_iters'):
             if getattr(args, key):
                 argv += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
-        workers.start('benchmarks.fmnist', argv,
+        workers.start('benchmarks.fmnist_v1.benchmark', argv,
                       osp.join(work_dir, f'queue_{args.stage}.json'), runs,
                       args.jobs)
         return

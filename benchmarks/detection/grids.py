@@ -25,6 +25,7 @@ TEACHER_DET = C + 'retinanet_r18cifar-w16_fpn_fmnist-det.py'
 # `best_baseline` is the pair's baseline with the best mean validation
 # top-1 in the classification table.
 TRANSFER_PAIR = 'a'
+TRANSFER = f'transfer_{TRANSFER_PAIR}'  # the experiment's name in the stores
 INITS = ('random', 'student', 'kd', 'dccd', 'best_baseline', 'teacher')
 CLS_BASELINES = ('kd', 'dkd', 'dist', 'crd', 'cwd')
 # The classification runs the backbones come from (benchmarks.fmnist_v2's
@@ -35,6 +36,7 @@ CLS_STAGE, CLS_ITERS = 'v2/final', 400
 # Detector-to-detector distillation: teacher detector (TEACHER_DET, trained
 # once, seed 0) -> student detector (STUDENT_DET). method -> (config, the
 # loss-weight option of every FPN level, grid, factor between values).
+DET_DISTILL = 'distill_w16_w4'
 LEVELS = (0, 1, 2)
 
 

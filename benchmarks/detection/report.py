@@ -9,9 +9,12 @@ from typing import Dict, List
 
 import numpy as np
 
-from . import detection_grids as G
-from . import report
-from .detection_sources import best_baseline
+from ..common.report import pyplot, write_markdown
+from ..common.stats import mean_std, paired_difference
+from . import grids as G
+from .grids import DET_DISTILL, TRANSFER
+from .sources import best_baseline
+from .tune import chosen_weights
 
 COLUMNS = (('val_ap', 'val AP'), ('test_ap', 'test AP'),
            ('test_ap50', 'test AP50'), ('test_ap75', 'test AP75'))
@@ -47,15 +50,15 @@ def table(rows: List[dict], experiment: str, title: str,
     for name, cols in data.items():
         cells = []
         for column, _ in COLUMNS:
-            mean, std = report.mean_std(cols[column].values())
+            mean, std = mean_std(cols[column].values())
             cells.append(f'{mean:.3f} +- {std:.3f}')
         diffs = []
         for column in ('val_ap', 'test_ap'):
             diff = None if name == ours or ours not in data else \
-                report.paired_difference(data[ours][column], cols[column])
+                paired_difference(data[ours][column], cols[column])
             diffs.append('' if diff is None else
                          f'{diff[0]:+.3f} +- {diff[1]:.3f} (n={diff[2]})')
-        seconds = report.mean_std(cols['seconds'].values())[0]
+        seconds = mean_std(cols['seconds'].values())[0]
         label = labels.get(name, name)
         if name == ours:
             label = f'**{label}**'
@@ -90,13 +93,13 @@ def tune_table(rows: List[dict], chosen: Dict[str, float]) -> List[str]:
 def plot_bars(rows: List[dict], experiments: Dict[str, str],
               path: str) -> None:
     """Test AP, mean with sample-std error bars, one panel per table."""
-    plt = report._pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(experiments), squeeze=False,
                              figsize=(5.5 * len(experiments), 4))
     for ax, (experiment, title) in zip(axes[0], experiments.items()):
         data = by_row(rows, experiment)
         names = list(data)
-        stats = [report.mean_std(data[n]['test_ap'].values()) for n in names]
+        stats = [mean_std(data[n]['test_ap'].values()) for n in names]
         ax.bar(names, [m for m, _ in stats], yerr=[s for _, s in stats],
                capsize=3, color=['tab:red' if n == 'dccd' else 'tab:gray'
                                  if n in ('random', 'none', 'teacher')
@@ -112,7 +115,7 @@ def plot_bars(rows: List[dict], experiments: Dict[str, str],
 def plot_curves(curves: List[dict], experiments: Dict[str, str],
                 path: str) -> None:
     """Validation AP against iteration, mean over seeds."""
-    plt = report._pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(experiments), squeeze=False,
                              figsize=(5.5 * len(experiments), 4))
     for ax, (experiment, title) in zip(axes[0], experiments.items()):
@@ -135,7 +138,6 @@ def plot_curves(curves: List[dict], experiments: Dict[str, str],
 
 
 def write_report(s: dict, st: dict) -> str:
-    from .detection import DISTILL, TRANSFER, chosen_weights
     out = s['results']
     transfer, distill = st['transfer'].rows(), st['distill'].rows()
     chosen = chosen_weights(s, st)
@@ -146,14 +148,14 @@ def write_report(s: dict, st: dict) -> str:
     if best:
         labels[best] = f'{best} student (best baseline)'
     titles = {TRANSFER: f'Backbone transfer, pair ({G.TRANSFER_PAIR})',
-              DISTILL: 'Detector-to-detector, RetinaNet width 16 -> 4'}
+              DET_DISTILL: 'Detector-to-detector, RetinaNet width 16 -> 4'}
     distill_labels = {m: f'{m} (weight {chosen[m]:g})' for m in chosen}
     parts = ['# Detection benchmark (Fashion-MNIST canvases)', '',
              *table(transfer, TRANSFER, titles[TRANSFER], labels),
-             *table(distill, DISTILL, titles[DISTILL], distill_labels),
+             *table(distill, DET_DISTILL, titles[DET_DISTILL], distill_labels),
              *tune_table(st['tune'].rows(), chosen)]
     path = osp.join(out, 'detection_benchmark.md')
-    report.write_markdown(path, parts)
+    write_markdown(path, parts)
     rows = transfer + distill
     if rows:
         plot_bars(rows, {e: t for e, t in titles.items()

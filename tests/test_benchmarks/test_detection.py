@@ -12,11 +12,23 @@ import torch
 from dccd_test_utils import run_tool
 from mmdet.evaluation import CocoMetric
 
-from benchmarks import detection
-from benchmarks.detection_sources import best_baseline, classifier_run
-from mmrazor_dccd.datasets.fashion_mnist_detection import CLASSES
+from benchmarks.detection import benchmark as detection
+from benchmarks.detection import grids as G
+from benchmarks.detection.sources import best_baseline, classifier_run
+from benchmarks.detection.tune import tune_axis
+from mmrazor_dccd.datasets.fashion_mnist_detection import (
+    CLASSES, make_fashion_mnist_detection)
 
 QUICK = dict(values=None, max_extensions=2, tune_seeds=(10, 11))
+
+
+@pytest.fixture(scope='module')
+def fmnist_det(tmp_path_factory):
+    """A tiny Fashion-MNIST detection set (6 validation canvases)."""
+    return make_fashion_mnist_detection(
+        str(tmp_path_factory.mktemp('fmnist_det') / 'set'),
+        num_images=dict(train=12, val=6, test=6), canvas_size=96,
+        num_objects=(1, 4), object_size=(24, 40), seed=0)
 
 
 def _rows(method, scores):
@@ -24,29 +36,32 @@ def _rows(method, scores):
             for w, by_seed in scores.items() for seed, ap in by_seed.items()]
 
 
+@pytest.mark.fast
 def test_tune_axis_interior_winner_stops():
     rows = _rows('dccd', {0.25: {10: .5, 11: .5}, 1: {10: .6, 11: .6},
                           4: {10: .4, 11: .4}})
-    assert detection.tune_axis('dccd', rows, QUICK) == ([0.25, 1, 4], 1)
+    assert tune_axis('dccd', rows, QUICK) == ([0.25, 1, 4], 1)
 
 
+@pytest.mark.fast
 def test_tune_axis_edge_winner_extends_until_interior_or_limit():
     scores = {0.25: {10: .5, 11: .5}, 1: {10: .4, 11: .4},
               4: {10: .3, 11: .3}}
-    axis, best = detection.tune_axis('dccd', _rows('dccd', scores), QUICK)
+    axis, best = tune_axis('dccd', _rows('dccd', scores), QUICK)
     assert (axis, best) == ([0.0625, 0.25, 1, 4], None)  # asks for a run
     scores[0.0625] = {10: .6, 11: .6}  # the new edge wins again
-    axis, best = detection.tune_axis('dccd', _rows('dccd', scores), QUICK)
+    axis, best = tune_axis('dccd', _rows('dccd', scores), QUICK)
     assert (axis, best) == ([0.015625, 0.0625, 0.25, 1, 4], None)
     scores[0.015625] = {10: .7, 11: .7}  # limit reached: the edge stands
-    assert detection.tune_axis('dccd', _rows('dccd', scores), QUICK) == (
+    assert tune_axis('dccd', _rows('dccd', scores), QUICK) == (
         [0.015625, 0.0625, 0.25, 1, 4], 0.015625)
     # A missing tuning seed leaves the winner open.
     del scores[1][11]
-    assert detection.tune_axis('dccd', _rows('dccd', scores), QUICK)[1] \
+    assert tune_axis('dccd', _rows('dccd', scores), QUICK)[1] \
         is None
 
 
+@pytest.mark.fast
 def test_sources_name_what_is_missing(tmp_path):
     ckpt, why = classifier_run(str(tmp_path), 'v2/final', 'a', 'dccd', 5,
                                400)
@@ -91,7 +106,7 @@ def test_quick_mode_end_to_end(tmp_path):
     assert names <= {'random', 'student', 'kd', 'dccd', 'cwd', 'teacher'}
     distill = _csv(osp.join(work, 'detection_distill.csv'))
     assert {r['init_or_method'] for r in distill} == set(
-        detection.G.DISTILL)
+        G.DISTILL)
     tune = _csv(osp.join(work, 'detection_distill_tune.csv'))
     for method in ('dccd', 'cwd', 'pkd', 'mgd'):
         assert len({r['setting'] for r in tune if r['method'] == method}) >= 2

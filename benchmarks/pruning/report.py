@@ -17,7 +17,6 @@ Top-1: the 10k MNIST test set (--quick: 100 images).
 import argparse
 import copy
 import csv
-import io
 import os
 import os.path as osp
 import shutil
@@ -25,10 +24,11 @@ import sys
 import time
 
 from mmrazor_dccd.utils.fileio import atomic_write
-from .pruning_common import REPO, add_common_args, budget, experiment, teacher
-from .pruning_pipeline import cascade, finetune, prune
-from .report import mean_std
-from .results_store import ResultsStore, WorkDirLock
+from ..common.report import pyplot, write_csv
+from ..common.results_store import ResultsStore, WorkDirLock
+from ..common.stats import mean_std
+from .cli import REPO, add_common_args, budget, experiment, teacher
+from .pipeline import cascade, finetune, prune
 
 FIELDS = [
     'method', 'pruning', 'distill_while_pruning', 'finetune', 'cascade',
@@ -81,9 +81,7 @@ def summarize(rows):
 
 
 def plot(summary, path):
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 5))
     for r in summary:
         dccd = 'dccd' in (r['finetune'], r['distill_while_pruning'])
@@ -178,18 +176,10 @@ def run_seed(t, b, e, w, ref, store, save):
                 s['pruned']['seconds'] + s['finetuned']['seconds'])
 
 
-def write_csv(path, fields, rows):
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fields)
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write(buf.getvalue(), path)
-
-
 def write_summary(rows, csv_path, png_path):
     """``pruning.csv`` (mean +- std per method) and its plot."""
     summary = summarize(rows)
-    write_csv(csv_path, SUMMARY, summary)
+    write_csv(csv_path, SUMMARY, summary, lineterminator='\r\n')
     plot(summary, png_path)
 
 

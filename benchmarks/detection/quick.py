@@ -6,11 +6,11 @@ benchmark's quick mode finds, extracts and transfers backbones exactly as
 the full one does from the real benchmark's run folders."""
 import os.path as osp
 
-from .detection_grids import TRANSFER_PAIR
-from .detection_sources import teacher_classifier
-from .fmnist_v2 import FINAL_FIELDS, NUMERIC, _run, build_run_cfg
-from .results_store import ResultsStore
-from .runs import train_and_evaluate
+from ..common.results_store import ResultsStore
+from ..common.runs import train_and_evaluate
+from ..fmnist.plan import FINAL_FIELDS, NUMERIC, build_run_cfg, make_run
+from .grids import TRANSFER_PAIR
+from .sources import teacher_classifier
 
 # Two baselines, so choosing the best one is exercised.
 METHODS = ('student', 'kd', 'dccd', 'cwd')
@@ -30,7 +30,7 @@ def quick_classifiers(s: dict) -> None:
             if store.has(protocol='v2', pair=TRANSFER_PAIR, method=method,
                          seed=seed):
                 continue
-            run = _run('final', TRANSFER_PAIR, method, 'default', seed, {})
+            run = make_run('final', TRANSFER_PAIR, method, 'default', seed, {})
             cfg = build_run_cfg(run, cls, s['cls_work_dir'], teachers)
             metrics, seconds = train_and_evaluate(
                 cfg, ('val', ), desc=f'classifier {method} s{seed}')

@@ -1,25 +1,16 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""The report module of every benchmark: mean +- sample std over seeds,
-paired per-seed differences, Markdown tables and PNG plots (accuracy with
-error bars, validation curves, accuracy vs cost)."""
+"""The report helpers of every benchmark: per-method summaries, paired
+tables (statistics from :mod:`.stats`), Markdown, CSV and PNG plots
+(accuracy with error bars, validation curves, accuracy vs cost)."""
+import csv
+import io
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence
 
 import numpy as np
 
 from mmrazor_dccd.utils.fileio import atomic_write
-
-
-def mean_std(values: Sequence[float]) -> Tuple[float, float]:
-    """Mean and sample standard deviation (ddof=1; 0.0 for one value).
-
-    The one definition of "mean +- std" used by every table of the project.
-    """
-    values = np.asarray(list(values), dtype=float)
-    if values.size == 0:
-        raise ValueError('mean_std needs at least one value.')
-    std = float(values.std(ddof=1)) if values.size > 1 else 0.0
-    return float(values.mean()), std
+from .stats import mean_std, paired_difference
 
 
 def summarize(rows: List[dict], metric: str = 'top1') -> Dict[str, dict]:
@@ -36,7 +27,8 @@ def summarize(rows: List[dict], metric: str = 'top1') -> Dict[str, dict]:
     return out
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot on the file-only Agg backend."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -56,7 +48,7 @@ def error_bars(ax, names, means, stds, margin: float = 2.0) -> None:
 
 def plot_bars(summary: Dict[str, dict], path: str, title: str) -> None:
     """One bar per method: mean with sample-std error bars."""
-    plt = _pyplot()
+    plt = pyplot()
     names = list(summary)
     fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(names)), 4))
     error_bars(ax, names, [summary[m]['mean'] for m in names],
@@ -73,7 +65,7 @@ def plot_curves(curves: Dict[str, List[list]], path: str,
                 title: str = 'Validation curves (mean over seeds)') -> None:
     """Validation top-1 against iteration, mean over each method's runs;
     ``curves[method]`` is a list of ``[(iteration, top-1), ...]``."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
     for method, runs in curves.items():
         runs = [r for r in runs if r]
@@ -101,17 +93,6 @@ def per_method(rows: List[dict], metric: str = 'test_top1') -> OrderedDict:
         out.setdefault(row['method'], {})[int(row['seed'])] = float(
             row[metric])
     return out
-
-
-def paired_difference(a: Dict[int, float],
-                      b: Dict[int, float]) -> Optional[tuple]:
-    """Mean +- sample std of ``a[s] - b[s]`` over the seeds both have, and
-    their count; None without common seeds."""
-    seeds = sorted(set(a) & set(b))
-    if not seeds:
-        return None
-    mean, std = mean_std([a[s] - b[s] for s in seeds])
-    return mean, std, len(seeds)
 
 
 def pair_table(rows: List[dict],
@@ -180,7 +161,7 @@ def headline(tables: Dict[str, List[dict]]) -> str:
 def plot_pairs(tables: Dict[str, List[dict]], path: str,
                title: str) -> None:
     """Bars with error bars (sample std), one panel per pair."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(tables), squeeze=False,
                              figsize=(5.5 * len(tables), 4.2))
     for ax, (pair, table) in zip(axes[0], tables.items()):
@@ -198,7 +179,7 @@ def plot_pairs(tables: Dict[str, List[dict]], path: str,
 
 def plot_cost(tables: Dict[str, List[dict]], path: str, title: str) -> None:
     """Mean accuracy against mean training seconds per run."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for marker, (pair, table) in zip('osD^v', tables.items()):
         for t in table:
@@ -221,3 +202,13 @@ def plot_cost(tables: Dict[str, List[dict]], path: str, title: str) -> None:
 def write_markdown(path: str, parts: Sequence[str]) -> None:
     """Join ``parts`` with newlines into ``path`` (atomically)."""
     atomic_write('\n'.join(parts), path)
+
+
+def write_csv(path: str, fields: Sequence[str], rows: List[dict],
+              lineterminator: str = '\n') -> None:
+    """``rows`` under a ``fields`` header into ``path`` (atomically)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fields, lineterminator=lineterminator)
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(buf.getvalue(), path)

@@ -29,7 +29,6 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 from mmengine.config import Config
-from mmengine.hooks import Hook
 from mmengine.runner import Runner, TestLoop
 from tqdm import tqdm
 
@@ -39,10 +38,14 @@ from mmrazor_dccd.datasets.fashion_mnist_detection import \
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.backbone_weights import load_state_dict_file
 from mmrazor_dccd.utils.fileio import atomic_write
-from . import detection_grids as G
-from . import detection_sources as sources
-from .results_store import ResultsStore, WorkDirLock
-from .runs import REPO, ProgressHook, set_options
+from ..common.results_store import ResultsStore, WorkDirLock
+from ..common.runs import REPO, CurveHook, ProgressHook, set_options
+from . import grids as G
+from . import sources
+from .grids import DET_DISTILL, TRANSFER
+from .quick import quick_classifiers
+from .report import write_report
+from .tune import chosen_weights, setting_name, tune_axis
 
 FIELDS = ['experiment', 'init_or_method', 'seed', 'val_ap', 'test_ap',
           'test_ap50', 'test_ap75', 'seconds']
@@ -51,8 +54,6 @@ TUNE_FIELDS = ['experiment', 'method', 'setting', 'seed', 'val_ap',
 CURVE_FIELDS = ['experiment', 'init_or_method', 'seed', 'iter', 'val_ap']
 NUMERIC = ['seed', 'iter', 'val_ap', 'val_ap50', 'val_ap75', 'test_ap',
            'test_ap50', 'test_ap75', 'seconds']
-TRANSFER = f'transfer_{G.TRANSFER_PAIR}'
-DISTILL = 'distill_w16_w4'
 METRICS = dict(ap='coco/bbox_mAP', ap50='coco/bbox_mAP_50',
                ap75='coco/bbox_mAP_75')
 
@@ -97,25 +98,6 @@ def stores(s) -> Dict[str, ResultsStore]:
 
 
 # -- one run -------------------------------------------------------------
-class CurveHook(Hook):
-    """Training seconds (iterations only) and every validation's AP."""
-
-    priority = 'VERY_LOW'
-
-    def __init__(self) -> None:
-        self.seconds, self.curve, self._start = 0.0, [], 0.0
-
-    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
-        self._start = time.perf_counter()
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None) -> None:
-        self.seconds += time.perf_counter() - self._start
-
-    def after_val_epoch(self, runner, metrics=None) -> None:
-        self.curve.append((runner.iter, scores(metrics)))
-
-
 def scores(metrics: Optional[dict]) -> Dict[str, float]:
     """AP, AP50, AP75 of CocoMetric's output. CocoMetric returns no keys
     when no box passes the score threshold: no detections score 0."""
@@ -169,12 +151,13 @@ def train_and_score(cfg, test: bool,
     runner.register_hook(hook)
     runner.register_hook(ProgressHook(desc))
     runner.train()
-    val = hook.curve[-1][1]
+    curve = [(it, scores(metrics)) for it, metrics in hook.curve]
+    val = curve[-1][1]
     tested = None
     if test:
         loop = TestLoop(runner, cfg.test_dataloader, cfg.test_evaluator)
         tested = scores(loop.run())
-    return val, tested, hook.seconds, hook.curve
+    return val, tested, hook.seconds, curve
 
 
 def execute(run: dict, s: dict, st: dict, data_root: str,
@@ -316,53 +299,12 @@ def teacher_detector(s, st, data_root) -> str:
     return cached
 
 
-def _num(value: float) -> float:
-    return float(f'{value:.6g}')
-
-
-def tune_axis(method: str, rows: List[dict], s) -> Tuple[list, object]:
-    """The method's loss-weight grid with the extensions its results asked
-    for, and its winner (None while a value lacks a tuning seed). The
-    rule, fixed before the runs: the best mean validation AP over the
-    tuning seeds; a winner on an edge adds the next value beyond it (times
-    the grid's factor), up to ``max_extensions`` times."""
-    _, _, values, factor = G.DISTILL[method]
-    axis = list(values[1:1 + s['values']] if s['values'] else values)
-    val = {}
-    for r in rows:
-        if r['method'] == method:
-            val.setdefault(r['setting'], {})[int(r['seed'])] = float(
-                r['val_ap'])
-    for _ in range(s['max_extensions'] + 1):
-        got = [val.get(setting_name(v), {}) for v in axis]
-        if any(set(s['tune_seeds']) - set(g) for g in got):
-            return axis, None
-        means = [sum(g[x] for x in s['tune_seeds']) / len(s['tune_seeds'])
-                 for g in got]
-        best = axis[means.index(max(means))]  # ties: the smaller weight
-        extended = len(axis) - len(values[1:1 + s['values']] if s['values']
-                                   else values)
-        if extended >= s['max_extensions']:
-            return axis, best
-        if best == axis[0]:
-            axis.insert(0, _num(axis[0] / factor))
-        elif best == axis[-1]:
-            axis.append(_num(axis[-1] * factor))
-        else:
-            return axis, best
-    return axis, None
-
-
-def setting_name(value: float) -> str:
-    return f'w{value:g}'
-
-
 def distill_run(stage, method, value, seed, teacher_ckpt) -> dict:
     config, keys, _, _ = G.DISTILL[method]
     options = {k: value for k in keys or ()}
     name = method if stage == 'distill' else \
         f'{method}-{setting_name(value)}'
-    return dict(stage=stage, experiment=DISTILL, init_or_method=method,
+    return dict(stage=stage, experiment=DET_DISTILL, init_or_method=method,
                 method=method, setting=setting_name(value) if keys else '',
                 name=name, seed=seed, config=config, options=options,
                 backbone=None, teacher_ckpt=teacher_ckpt,
@@ -380,20 +322,10 @@ def tune_runs(s, st, teacher_ckpt) -> List[dict]:
         for value in axis:
             for seed in s['tune_seeds']:
                 run = distill_run('tune', method, value, seed, teacher_ckpt)
-                if (DISTILL, method, run['setting'], str(seed)) not in done:
+                key = (DET_DISTILL, method, run['setting'], str(seed))
+                if key not in done:
                     runs.append(run)
     return runs
-
-
-def chosen_weights(s, st) -> Dict[str, float]:
-    rows = st['tune'].rows()
-    out = {}
-    for method, (_, keys, _, _) in G.DISTILL.items():
-        if keys:
-            _, best = tune_axis(method, rows, s)
-            if best is not None:
-                out[method] = best
-    return out
 
 
 def reuse_alone(s, st) -> None:
@@ -407,15 +339,16 @@ def reuse_alone(s, st) -> None:
     curves, copied = st['curves'].rows(), st['curves'].done()
     for seed in s['seeds']:
         if seed not in transfer or st['distill'].has(
-                experiment=DISTILL, init_or_method='none', seed=seed):
+                experiment=DET_DISTILL, init_or_method='none', seed=seed):
             continue
         for r in curves:
+            key = (DET_DISTILL, 'none', r['seed'], r['iter'])
             if r['experiment'] == TRANSFER and r['init_or_method'] == \
-                    'random' and int(r['seed']) == seed and (
-                        DISTILL, 'none', r['seed'], r['iter']) not in copied:
-                st['curves'].append(dict(r, experiment=DISTILL,
+                    'random' and int(r['seed']) == seed and \
+                    key not in copied:
+                st['curves'].append(dict(r, experiment=DET_DISTILL,
                                          init_or_method='none'))
-        st['distill'].append(dict(transfer[seed], experiment=DISTILL,
+        st['distill'].append(dict(transfer[seed], experiment=DET_DISTILL,
                                   init_or_method='none'))
 
 
@@ -430,7 +363,7 @@ def distill_runs(s, st, teacher_ckpt) -> List[dict]:
     runs = [distill_run('distill', method, chosen.get(method), seed,
                         teacher_ckpt)
             for seed in s['seeds'] for method in G.DISTILL]
-    return [r for r in runs if (DISTILL, r['method'], str(r['seed']))
+    return [r for r in runs if (DET_DISTILL, r['method'], str(r['seed']))
             not in done]
 
 
@@ -442,7 +375,6 @@ def run_stage(stage: str, s: dict, st: dict) -> None:
         return
     if stage == 'transfer':
         if s['quick']:
-            from .detection_quick import quick_classifiers
             quick_classifiers(s)
         runs, missing = transfer_runs(s, st)
         for why in missing:
@@ -482,7 +414,6 @@ def main(argv=None):
     os.makedirs(s['work_dir'], exist_ok=True)
     if 'OMP_NUM_THREADS' not in os.environ:
         torch.set_num_threads(1)  # the budget is one core per run
-    from .detection_report import write_report
     with WorkDirLock(s['work_dir'], 'detection benchmark'):
         stages = ['data', 'transfer', 'tune', 'distill'] \
             if args.stage == 'all' else [args.stage]

@@ -3,41 +3,16 @@
 std over the fresh seeds, DCCD's paired differences with 95% confidence
 intervals, paired t-tests Holm-corrected over every headline comparison of
 a table, validation curves, and the tuning budget of every method."""
-import csv
-import io
 import os.path as osp
-from typing import Dict, List
+from typing import List
 
-from mmrazor_dccd.utils.fileio import atomic_write
-from . import report
-from .fmnist_grids import PAIRS
+from ..common.report import pyplot, write_csv, write_markdown
+from ..common.stats import holm, mean_std, paired_stats
+from .grids import BASELINES, PAIRS
+from .redundancy import store as redundancy_store
+from .redundancy import table as redundancy_table
 
 OURS = 'dccd'
-
-
-def paired_stats(ours: Dict[int, float], other: Dict[int, float]):
-    """Mean paired difference (ours - other), its 95% CI (t), the paired
-    t-test's two-sided p and n, over the seeds both have; None if n < 2."""
-    from scipy import stats
-    seeds = sorted(set(ours) & set(other))
-    if len(seeds) < 2:
-        return None
-    diffs = [ours[s] - other[s] for s in seeds]
-    mean, std = report.mean_std(diffs)
-    half = stats.t.ppf(0.975, len(diffs) - 1) * std / len(diffs) ** 0.5
-    p = 1.0 if std == 0 else float(stats.ttest_1samp(diffs, 0.0).pvalue)
-    return dict(mean=mean, low=mean - half, high=mean + half, p=p,
-                n=len(diffs))
-
-
-def holm(pvalues: Dict[tuple, float]) -> Dict[tuple, float]:
-    """Holm-Bonferroni adjusted p-values (monotone)."""
-    order = sorted(pvalues, key=pvalues.get)
-    adjusted, running = {}, 0.0
-    for i, key in enumerate(order):
-        running = max(running, min(1.0, (len(order) - i) * pvalues[key]))
-        adjusted[key] = running
-    return adjusted
 
 
 def table(rows: List[dict], title: str, baselines) -> List[str]:
@@ -65,7 +40,7 @@ def table(rows: List[dict], title: str, baselines) -> List[str]:
                   '| method | top-1 | seeds | dccd minus it | Holm p |',
                   '| --- | --- | --- | --- | --- |']
         for method, seeds in methods.items():
-            mean, std = report.mean_std(seeds.values())
+            mean, std = mean_std(seeds.values())
             st = paired_stats(methods.get(OURS, {}), seeds) \
                 if method != OURS else None
             diff = '' if st is None else (
@@ -99,7 +74,7 @@ def headline_table(short: List[dict], converged: List[dict]) -> List[str]:
     def fmt(values, bold):
         if not values:
             return '—'
-        mean, std = report.mean_std(values)
+        mean, std = mean_std(values)
         text = f'{mean:.2f}' if len(values) == 1 else \
             f'{mean:.2f} +- {std:.2f}'
         return f'**{text}**' if bold else text
@@ -128,18 +103,10 @@ def budget(tune_rows: List[dict]) -> List[dict]:
             for m, (s, n) in out.items()]
 
 
-def write_csv(path: str, fields, rows) -> None:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fields, lineterminator='\n')
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write(buf.getvalue(), path)
-
-
 def plot_curves(rows: List[dict], path: str) -> None:
     """Validation top-1 against iteration, mean over seeds, per method
     and pair."""
-    plt = report._pyplot()
+    plt = pyplot()
     pairs = sorted({r['pair'] for r in rows})
     fig, axes = plt.subplots(1, len(pairs), squeeze=False,
                              figsize=(5.5 * len(pairs), 4))
@@ -165,7 +132,7 @@ def plot_curves(rows: List[dict], path: str) -> None:
 
 def plot_teacher_curve(curve, path: str, title: str) -> None:
     """The teacher's validation top-1 against iteration."""
-    plt = report._pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.8))
     ax.plot([c[0] for c in curve], [c[1] for c in curve], marker='o', ms=3)
     ax.set_xlabel('iteration')
@@ -181,7 +148,6 @@ def write_report(s, st, work_dir) -> None:
     parts = ['# Fashion-MNIST, protocol v2', '']
     final = [r for r in st['final'].rows() if r['protocol'] == 'v2']
     converged = st['converged'].rows()
-    from .fmnist_v2_grids import BASELINES
     others = ('student', *BASELINES)
     if final and converged:
         parts += ['### Headline (the README\'s table)', '',
@@ -216,14 +182,12 @@ def write_report(s, st, work_dir) -> None:
                   'train s/run |', '| --- | --- | --- | --- | --- |']
         for method in dict.fromkeys(r['method'] for r in dd_rows):
             rs = [r for r in dd_rows if r['method'] == method]
-            mean, std = report.mean_std(float(r['val_top1']) for r in rs)
-            secs = report.mean_std(float(r['seconds']) for r in rs)[0]
+            mean, std = mean_std(float(r['val_top1']) for r in rs)
+            secs = mean_std(float(r['seconds']) for r in rs)[0]
             parts.append(f"| {method} | {rs[0]['images_per_step']} | "
                          f'{mean:.2f} +- {std:.2f} | {len(rs)} | '
                          f'{secs:.0f} |')
         parts.append('')
-    from .fmnist_v2_redundancy import store as redundancy_store
-    from .fmnist_v2_redundancy import table as redundancy_table
     redundancy = redundancy_store(s).rows()
     if redundancy:
         parts += ['### Feature redundancy of the students (validation)',
@@ -233,5 +197,5 @@ def write_report(s, st, work_dir) -> None:
     curves = st['curves'].rows()
     if curves:
         plot_curves(curves, osp.join(s['results'], 'fmnist_curves.png'))
-    report.write_markdown(osp.join(s['results'], 'fmnist_v2.md'), parts)
+    write_markdown(osp.join(s['results'], 'fmnist_v2.md'), parts)
     print('\n'.join(parts))

@@ -24,7 +24,7 @@ from mmengine.runner import Runner
 from mmrazor_dccd.pruning import (count_resources, export_pruned,
                                   pruned_structure)
 from mmrazor_dccd.utils import load_config
-from .run_spec import RunSpec, apply_run_spec
+from ..common.run_spec import RunSpec, apply_run_spec
 
 STAGES = ('l1', 'l1_dccd', 'groupfisher', 'groupfisher_dccd', 'finetune',
           'finetune_dccd')

@@ -29,12 +29,12 @@ from tqdm import tqdm
 import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.utils import load_config
 from mmrazor_dccd.utils.fileio import atomic_write
-from . import report, workers
-from .mnist_grids import ABLATION, ALL, BASE, FULL, TEACHER, D
-from .results_store import ResultsStore, WorkDirLock
-from .run_spec import RunSpec, apply_run_spec, train_dataset_key
-from .runs import REPO, read_curve, set_options, train_and_evaluate
-from .teacher import cached_teacher
+from ..common import report, workers
+from ..common.results_store import ResultsStore, WorkDirLock
+from ..common.run_spec import RunSpec, apply_run_spec, train_dataset_key
+from ..common.runs import REPO, read_curve, set_options, train_and_evaluate
+from ..common.teacher import cached_teacher
+from .grids import ABLATION, ALL, BASE, FULL, TEACHER, D
 
 FIELDS = ['method', 'seed', 'top1', 'seconds']
 
@@ -195,7 +195,8 @@ def write_outputs(store, work_dir, s, update_docs) -> None:
 
 def run_workers(args, argv, jobs, work_dir) -> None:
     """Share ``jobs`` among ``args.jobs`` single-threaded processes."""
-    workers.start('benchmarks.mnist', [*argv, '--work-dir', work_dir],
+    workers.start('benchmarks.mnist.benchmark',
+                  [*argv, '--work-dir', work_dir],
                   osp.join(work_dir, 'queue.json'), jobs, args.jobs)
 
 
