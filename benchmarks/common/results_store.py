@@ -34,17 +34,12 @@ class ResultsStore:
         numeric (Sequence[str]): Columns that must parse as numbers (empty
             allowed); a row where one does not is a torn row. Defaults to
             none.
-        migrate (dict): ``{column: value}`` for columns that files written
-            before they existed lack; such a file is rewritten with them
-            (once, atomically). Defaults to none.
     """
 
     def __init__(self, path: str, fields: Sequence[str],
-                 key: Sequence[str], numeric: Sequence[str] = (),
-                 migrate: Optional[Dict[str, str]] = None) -> None:
+                 key: Sequence[str], numeric: Sequence[str] = ()) -> None:
         self.path, self.fields, self.key = path, list(fields), list(key)
         self.numeric = list(numeric)
-        self.migrate = dict(migrate or {})
         # A separate lock file: healing replaces the CSV's inode.
         self.lock_path = osp.join(osp.dirname(osp.abspath(path)),
                                   f'.{osp.basename(path)}.lock')
@@ -78,24 +73,21 @@ class ResultsStore:
         if not lines:
             return [], []
         header = next(csv.reader([lines[0]]))
-        old = [f for f in self.fields if f not in self.migrate]
-        if header != self.fields and header != old:
+        if header != self.fields:
             raise ResultsStoreError(
                 f'{self.path}: the header is {header}, expected '
                 f'{self.fields}. It belongs to another version of the '
                 'benchmark: move it away (or migrate it) and rerun.')
-        fields = header
         rows, rejected = [], []
         for number, line in enumerate(lines[1:], start=2):
             if not line.strip():
                 continue
             values = next(csv.reader([line]), [])
-            reason = self._bad(values, line, fields)
+            reason = self._bad(values, line, self.fields)
             if reason:
                 rejected.append((number, line, reason))
             else:
-                rows.append(dict(self.migrate, **dict(zip(fields, values))))
-        self._upgraded = header != self.fields
+                rows.append(dict(zip(self.fields, values)))
         return rows, rejected
 
     def _heal(self) -> List[Dict[str, str]]:
@@ -105,10 +97,7 @@ class ResultsStore:
             return []
         with open(self.path, newline='') as f:
             text = f.read()
-        self._upgraded = False
         rows, rejected = self._parse(text)
-        if self._upgraded and not rejected:
-            self._rewrite(rows)
         if rejected:
             with open(self.path + '.rejected', 'a') as bad:
                 for number, line, _ in rejected:
@@ -171,30 +160,6 @@ class ResultsStore:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-
-    def replace_where(self, column: str, value: str,
-                      rows: List[dict]) -> None:
-        """Replace the rows whose ``column`` is ``value`` by ``rows``
-        (atomically); the other rows stay, in their order."""
-        with self._locked():
-            kept = [r for r in self._heal() if r[column] != value]
-            self._rewrite(kept + [{k: r.get(k, '') for k in self.fields}
-                                  for r in rows])
-
-    def rename(self, column: str, mapping: Dict[str, str]) -> int:
-        """Rename values of ``column`` (e.g. methods) in place, atomically;
-        returns the number of rows changed."""
-        with self._locked():
-            rows = self._heal()
-            changed = 0
-            for row in rows:
-                new = mapping.get(row[column])
-                if new is not None:
-                    row[column] = new
-                    changed += 1
-            if changed:
-                self._rewrite(rows)
-        return changed
 
 
 class WorkDirLock:

@@ -28,7 +28,7 @@ TRANSFER_PAIR = 'a'
 TRANSFER = f'transfer_{TRANSFER_PAIR}'  # the experiment's name in the stores
 INITS = ('random', 'student', 'kd', 'dccd', 'best_baseline', 'teacher')
 CLS_BASELINES = ('kd', 'dkd', 'dist', 'crd', 'cwd')
-# The classification runs the backbones come from (benchmarks.fmnist_v2's
+# The classification runs the backbones come from (benchmarks.fmnist's
 # short schedule: run folders <cls-work-dir>/v2/final/<pair>/
 # <method>-<setting>/seed<seed>/iter_400.pth).
 CLS_STAGE, CLS_ITERS = 'v2/final', 400

@@ -71,16 +71,6 @@ def test_foreign_header_names_the_file(tmp_path):
         _store(tmp_path).rows()
 
 
-def test_rename_migrates_values(tmp_path):
-    store = _store(tmp_path)
-    for method in ('dccd', 'dccd_cc_only', 'kd'):
-        store.append(dict(pair='a', method=method, setting='s', seed=0,
-                          val_top1='1'))
-    renamed = {'dccd': 'dccd_cc_dd', 'dccd_cc_only': 'dccd'}
-    assert store.rename('method', renamed) == 2
-    assert [r['method'] for r in store.rows()] == ['dccd_cc_dd', 'dccd', 'kd']
-
-
 def test_work_dir_lock_refuses_a_second_process_and_takes_stale_ones(
         tmp_path):
     code = textwrap.dedent(f"""

@@ -208,22 +208,22 @@ ELSEWHERE = [
           'number); they are kept in <csv>.rejected and their runs will be '
           'redone.`; the row is dropped, the next one is never glued onto '
           'it',
-          ('tests/test_benchmark/test_benchmark_report.py::'
+          ('tests/test_benchmarks/test_common_results_store.py::'
            'test_torn_last_line_is_reported_dropped_and_never_glued',
-           'tests/test_benchmark/test_benchmark_report.py::'
+           'tests/test_benchmarks/test_common_results_store.py::'
            'test_glued_row_is_reported_with_file_and_line')),
     Entry('A results CSV with another header (an older benchmark version)',
           "Error: `ResultsStoreError: <csv>: the header is [...], expected "
           '[...]. It belongs to another version of the benchmark: move it '
           'away (or migrate it) and rerun.`',
-          ('tests/test_benchmark/test_benchmark_report.py::'
+          ('tests/test_benchmarks/test_common_results_store.py::'
            'test_foreign_header_names_the_file', )),
     Entry('A second process on a benchmark work dir (`WorkDirLock`); a lock '
           'left by a killed process',
           'Error: `RuntimeError: Another benchmark is running on this work '
           'dir (PID ...; lock file ...). Wait for it to finish, or pass '
           'another --work-dir.`; a stale lock is taken over with a note',
-          ('tests/test_benchmark/test_benchmark_report.py::'
+          ('tests/test_benchmarks/test_common_results_store.py::'
            'test_work_dir_lock_refuses_a_second_process_and_takes_stale_'
            'ones', )),
     Entry('A benchmark run with `--jobs N` killed (SIGKILL, a stopped '
@@ -238,7 +238,7 @@ ELSEWHERE = [
     Entry('MNIST demo benchmark interrupted after all but one run',
           'Result: the rerun trains that run only and keeps every other row '
           'as it was',
-          ('tests/test_benchmark/test_mnist_benchmark.py::'
+          ('tests/test_benchmarks/test_mnist.py::'
            'test_quick_mode_produces_table_and_plots_and_resumes', )),
 ]
 
