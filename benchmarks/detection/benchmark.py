@@ -61,12 +61,12 @@ METRICS = dict(ap='coco/bbox_mAP', ap50='coco/bbox_mAP_50',
 def settings(args) -> dict:
     work_dir = osp.abspath(args.work_dir)
     if args.quick:
-        s = dict(data=dict(G.DATA, num_images=dict(train=24, val=8, test=8)),
-                 schedule=dict(iters=4, batch=4, val_every=2),
-                 seeds=(5, ), tune_seeds=(10, ), values=2, max_extensions=1,
+        s = dict(data=dict(G.DATA, num_images=dict(train=16, val=8, test=8)),
+                 schedule=dict(iters=2, batch=4, val_every=1),
+                 seeds=(5, ), tune_seeds=(10, ), values=1, max_extensions=1,
                  results=work_dir, cls_work_dir=osp.join(work_dir, 'cls'),
                  cls_results=osp.join(work_dir, 'cls', 'fmnist_benchmark.csv'),
-                 cls_iters=4, data_root=osp.join(work_dir, 'data'))
+                 cls_iters=2, data_root=osp.join(work_dir, 'data'))
     else:
         s = dict(data=G.DATA, schedule=G.SCHEDULE, seeds=G.SEEDS,
                  tune_seeds=G.TUNE_SEEDS, values=None,

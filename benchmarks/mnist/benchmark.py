@@ -70,8 +70,8 @@ def parse_args(argv=None):
 
 def settings(args) -> dict:
     if args.quick:
-        s = dict(seeds=[0], iters=12, teacher_iters=30, num_per_class=10,
-                 val_images=200, test_images=500, batch=32)
+        s = dict(seeds=[0], iters=4, teacher_iters=10, num_per_class=10,
+                 val_images=50, test_images=100, batch=32)
     else:
         s = dict(seeds=[0, 1, 2], iters=300, teacher_iters=600,
                  num_per_class=100, val_images=2000, test_images=None,

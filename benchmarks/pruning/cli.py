@@ -20,7 +20,7 @@ QUICK = Budget(num_per_class=2,
                batch=8,
                channels_per_step=96,
                val_images=8,
-               test_images=50)
+               test_images=20)
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:

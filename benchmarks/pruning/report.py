@@ -12,7 +12,7 @@ width-16 ResNet_CIFAR-18 students, with/without DCCD, with/without cascade.
     ... --quick            # tiny data and schedule (smoke test)
 
 FLOPs / parameters: MMRazor's ResourceEstimator on a (1, 1, 28, 28) input.
-Top-1: the 10k MNIST test set (--quick: 100 images).
+Top-1: the 10k MNIST test set (--quick: 20 images).
 """
 import argparse
 import copy
