@@ -48,10 +48,9 @@ demo-full: install
 	$(PYTHON) tools/benchmark/mnist_benchmark.py --full --jobs 2
 
 benchmark: install
-	$(PYTHON) tools/benchmark/fmnist_benchmark.py --jobs 2 --update-docs
-
-benchmark-v2: install
 	$(PYTHON) tools/benchmark/fmnist_v2.py --jobs 2
+
+benchmark-v2: benchmark
 
 test: install-det
 	OMP_NUM_THREADS=1 $(PYTHON) -m pytest tests -n 2 --durations=15 $(PYTEST_ARGS)

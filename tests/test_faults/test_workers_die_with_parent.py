@@ -12,13 +12,13 @@ import time
 
 import pytest
 
-from benchmarks import workers
+from benchmarks.common import workers
 
 pytestmark = pytest.mark.fast
 
 WORKER = '''
 import os, sys, time
-from benchmarks import workers
+from benchmarks.common import workers
 index, runs = workers.share(sys.argv[sys.argv.index('--queue') + 1])
 out = sys.argv[1]
 for run in workers.while_parent_lives(runs):
@@ -29,7 +29,7 @@ for run in workers.while_parent_lives(runs):
 
 PARENT = '''
 import sys
-from benchmarks import workers
+from benchmarks.common import workers
 workers.start('fake_worker', [sys.argv[1]], sys.argv[1] + '/queue.json',
               [60, 60], 2)
 '''

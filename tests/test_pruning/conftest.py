@@ -8,7 +8,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import DefaultScope
 
 import mmrazor_dccd.pruning  # noqa: F401  (registers the pruning pieces)
-from benchmarks.pruning_pipeline import Experiment
+from benchmarks.pruning.pipeline import Experiment
 from mmrazor.registry import DATASETS, MODELS
 
 EXPERIMENT = 'configs/_base_/pruning/r18w16_mnist_experiment.py'

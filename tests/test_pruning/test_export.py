@@ -12,6 +12,8 @@ from mmrazor.registry import MODELS
 from mmrazor_dccd.pruning import count_resources, export_pruned
 from mmrazor_dccd.pruning.export import channel_analyzer, conv_channels
 
+pytestmark = pytest.mark.fast
+
 MNIST_INPUT = (1, 1, 28, 28)  # the width-16 model's input
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from benchmarks.pruning_pipeline import Budget, cascade, finetune, prune
+from benchmarks.pruning.pipeline import Budget, cascade, finetune, prune
 from mmrazor.models.architectures.dynamic_ops import DynamicMixin
 from mmrazor.registry import MODELS
 from mmrazor_dccd.pruning import count_resources

@@ -14,6 +14,8 @@ from mmrazor.models.architectures.dynamic_ops import DynamicMixin
 from mmrazor.registry import MODELS
 from mmrazor_dccd.compat import load_config
 
+pytestmark = pytest.mark.fast
+
 CFG = 'configs/pruning/group-fisher-dccd_r18w16_mnist.py'
 PRUNED = 'backbone.layer4.1.conv1'  # a conv whose channels GroupFisher cuts
 

@@ -1,7 +1,7 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """Protocol v2 of the Fashion-MNIST benchmark: equal tuning, fresh seeds,
 a converged schedule, knowledge controls. See
-:mod:`benchmarks.fmnist_v2` (``--help``)."""
+:mod:`benchmarks.fmnist.benchmark` (``--help``)."""
 import os.path as osp
 import sys
 
@@ -9,7 +9,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
     __file__)))))
 
-from benchmarks.fmnist_v2 import main  # noqa: E402
+from benchmarks.fmnist.benchmark import main  # noqa: E402
 
 if __name__ == '__main__':
     main()

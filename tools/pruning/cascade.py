@@ -17,9 +17,9 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
     __file__)))))
 
-from benchmarks.pruning_common import (add_common_args, budget,  # noqa: E402
-                                       dump, experiment, teacher)
-from benchmarks.pruning_pipeline import cascade  # noqa: E402
+from benchmarks.pruning.cli import (add_common_args, budget,  # noqa: E402
+                                    dump, experiment, teacher)
+from benchmarks.pruning.pipeline import cascade  # noqa: E402
 
 
 def main():

@@ -1,5 +1,5 @@
 # The prune -> export -> fine-tune experiment on MNIST, read by
-# benchmarks.pruning_pipeline.Experiment.fromfile (tools/pruning/*.py):
+# benchmarks.pruning.pipeline.Experiment.fromfile (tools/pruning/*.py):
 # the unpruned width-16 ResNet_CIFAR-18, its input, one config per stage
 # (paths relative to this file) and the L1 configs' kept channel ratio per
 # FLOPs target (the unit feeding head.fc kept; counted with MMRazor's
