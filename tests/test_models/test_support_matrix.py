@@ -24,82 +24,73 @@ from mmrazor_dccd.utils import load_config
 
 SIZE = 64  # the smallest input every family here takes (stride 32)
 
-# family: (backbone, DCCD feature layer, feature channels for the head,
-# data_idx of that layer). The channels only configure each classifier's
-# own head; DCCD is given the layer name alone.
+
+def family(backbone, layer, channels, data_idx=None, note=''):
+    """A family's small backbone, the DCCD feature layer, its channels (only
+    for the classifier's own head: DCCD is given the layer name alone), the
+    ``data_idx`` of a tuple output and a note for the matrix page."""
+    return dict(backbone=backbone, layer=layer, channels=channels,
+                data_idx=data_idx, note=note)
+
+
 FAMILIES = {
-    'ResNet': (dict(type='ResNet',
-                    depth=18,
-                    stem_channels=16,
-                    base_channels=16), 'backbone.layer4', 128, None),
-    'ResNeXt': (dict(type='ResNeXt',
-                     depth=50,
-                     groups=4,
-                     width_per_group=4,
-                     base_channels=16), 'backbone.layer4', 512, None),
-    'MobileNetV2': (dict(type='MobileNetV2',
-                         widen_factor=0.5), 'backbone.conv2', 1280, None),
-    'MobileNetV3': (dict(type='MobileNetV3',
-                         arch='small'), 'backbone.layer12', 576, None),
-    'ShuffleNetV2': (dict(type='ShuffleNetV2',
-                          widen_factor=0.5), 'backbone.layers.3', 1024, None),
-    'EfficientNet': (dict(type='EfficientNet',
-                          arch='b0'), 'backbone.layers.6', 1280, None),
-    'RegNet': (dict(type='RegNet',
-                    arch='regnetx_400mf'), 'backbone.layer4', 384, None),
-    'ConvNeXt': (dict(type='ConvNeXt',
-                      arch='atto'), 'backbone.stages.3', 320, None),
-    # ViT/DeiT tokens (1 class token + 16 patches): a 2-layer, 64-wide ViT.
-    'ViT/DeiT':
-    (dict(type='VisionTransformer',
-          img_size=SIZE,
-          patch_size=16,
-          arch=dict(embed_dims=64,
-                    num_layers=2,
-                    num_heads=2,
-                    feedforward_channels=128)), 'backbone.layers.1', 64, None),
-    # Swin-tiny's layout, narrower; a stage returns (tokens, hw_shape).
-    'Swin': (dict(type='SwinTransformer',
-                  img_size=SIZE,
-                  window_size=2,
-                  arch=dict(embed_dims=24,
-                            depths=[1, 1, 1, 1],
-                            num_heads=[1, 1, 1,
-                                       1])), 'backbone.stages.3', 192, 0),
+    'ResNet': family(
+        dict(type='ResNet', depth=18, stem_channels=16, base_channels=16),
+        'backbone.layer4', 128, note='ResNet-18 at width 16 / 32'),
+    'ResNeXt': family(
+        dict(type='ResNeXt', depth=50, groups=4, width_per_group=4,
+             base_channels=16), 'backbone.layer4', 512),
+    'MobileNetV2': family(dict(type='MobileNetV2', widen_factor=0.5),
+                          'backbone.conv2', 1280),
+    'MobileNetV3': family(dict(type='MobileNetV3', arch='small'),
+                          'backbone.layer12', 576),
+    'ShuffleNetV2': family(dict(type='ShuffleNetV2', widen_factor=0.5),
+                           'backbone.layers.3', 1024),
+    'EfficientNet': family(dict(type='EfficientNet', arch='b0'),
+                           'backbone.layers.6', 1280),
+    'RegNet': family(dict(type='RegNet', arch='regnetx_400mf'),
+                     'backbone.layer4', 384),
+    'ConvNeXt': family(dict(type='ConvNeXt', arch='atto'),
+                       'backbone.stages.3', 320),
+    'ViT/DeiT': family(
+        dict(type='VisionTransformer', img_size=SIZE, patch_size=16,
+             arch=dict(embed_dims=64, num_layers=2, num_heads=2,
+                       feedforward_channels=128)),
+        'backbone.layers.1', 64,
+        note='(B, 1 + 16, C) tokens, class token dropped'),
+    'Swin': family(
+        dict(type='SwinTransformer', img_size=SIZE, window_size=2,
+             arch=dict(embed_dims=24, depths=[1, 1, 1, 1],
+                       num_heads=[1, 1, 1, 1])),
+        'backbone.stages.3', 192, data_idx=0,
+        note='a stage returns (tokens, hw_shape): data_idx=0'),
 }
 # The other side of every pair: ResNet-18 at width 16 (student, 128
 # channels) or 32 (teacher, 256): no family above has either width, so
 # every pair needs a connector.
 PARTNER = {
-    'student': (dict(type='ResNet',
-                     depth=18,
-                     stem_channels=16,
-                     base_channels=16), 'backbone.layer4', 128, None),
-    'teacher': (dict(type='ResNet',
-                     depth=18,
-                     stem_channels=32,
-                     base_channels=32), 'backbone.layer4', 256, None),
+    'student': FAMILIES['ResNet'],
+    'teacher': family(
+        dict(type='ResNet', depth=18, stem_channels=32, base_channels=32),
+        'backbone.layer4', 256),
 }
 # (student family, teacher family): each family as student of the
 # ResNet-18 teacher and as teacher of the ResNet-18 student; 'ViT/DeiT'
 # and 'Swin' with 'ResNet' are the CNN -> ViT and ViT -> CNN pairs.
-CLS_CASES = [(family, 'ResNet') for family in FAMILIES] + [
-    ('ResNet', family) for family in FAMILIES if family != 'ResNet'
+CLS_CASES = [(name, 'ResNet') for name in FAMILIES] + [
+    ('ResNet', name) for name in FAMILIES if name != 'ResNet'
 ]
 
 
-def _classifier(family, role):
-    backbone, layer, channels, data_idx = (FAMILIES[family] if family
-                                           != 'ResNet' else PARTNER[role])
-    neck = None if family in ('ViT/DeiT', 'ConvNeXt') else dict(
+def _classifier(name, role):
+    spec = FAMILIES[name] if name != 'ResNet' else PARTNER[role]
+    neck = None if name in ('ViT/DeiT', 'ConvNeXt') else dict(
         type='GlobalAveragePooling')  # those two return pooled features
-    return dict(_scope_='mmpretrain',
-                type='ImageClassifier',
-                backbone=copy.deepcopy(backbone),
-                neck=neck,
-                head=dict(type='LinearClsHead',
-                          num_classes=4,
-                          in_channels=channels)), layer, data_idx
+    head = dict(type='LinearClsHead', num_classes=4,
+                in_channels=spec['channels'])
+    return dict(_scope_='mmpretrain', type='ImageClassifier',
+                backbone=copy.deepcopy(spec['backbone']), neck=neck,
+                head=head), spec['layer'], spec['data_idx']
 
 
 def build_cls_pair(student, teacher):
@@ -120,10 +111,9 @@ def build_cls_pair(student, teacher):
 
 
 def _cls_batch():
-    return dict(inputs=[
-        torch.randint(0, 256, (3, SIZE, SIZE), dtype=torch.uint8)
-        for _ in range(2)
-    ],
+    images = [torch.randint(0, 256, (3, SIZE, SIZE), dtype=torch.uint8)
+              for _ in range(2)]
+    return dict(inputs=images,
                 data_samples=[DataSample().set_gt_label(i) for i in (1, 2)])
 
 
@@ -183,6 +173,8 @@ FIRST_STRIDE = {'RetinaNet': 8, 'FCOS': 8, 'ATSS': 8, 'Faster R-CNN': 4}
 DET_CASES = [(name, 'RetinaNet') for name in DETECTORS] + [
     ('RetinaNet', name) for name in DETECTORS if name != 'RetinaNet'
 ]
+# Detectors that get the distilled MMPretrain backbone.
+BACKBONE_LOAD = list(DETECTORS)
 BACKBONE = dict(type='ResNet', depth=18, stem_channels=16, base_channels=16)
 
 
@@ -236,18 +228,16 @@ def build_det_pair(student, teacher, **distiller):
 def _det_batch():
     samples = []
     for i in range(2):
-        sample = DetDataSample(metainfo=dict(img_shape=(SIZE, SIZE),
-                                             ori_shape=(SIZE, SIZE),
-                                             scale_factor=(1., 1.)))
-        sample.gt_instances = InstanceData(bboxes=torch.tensor(
-            [[8., 8., 40., 44.], [20., 16., 60., 56.]]),
-                                           labels=torch.tensor([i, 1 - i]))
+        sample = DetDataSample(metainfo=dict(
+            img_shape=(SIZE, SIZE), ori_shape=(SIZE, SIZE),
+            scale_factor=(1., 1.)))
+        sample.gt_instances = InstanceData(
+            bboxes=torch.tensor([[8., 8., 40., 44.], [20., 16., 60., 56.]]),
+            labels=torch.tensor([i, 1 - i]))
         samples.append(sample)
-    return dict(inputs=[
-        torch.randint(0, 256, (3, SIZE, SIZE), dtype=torch.uint8)
-        for _ in range(2)
-    ],
-                data_samples=samples)
+    images = [torch.randint(0, 256, (3, SIZE, SIZE), dtype=torch.uint8)
+              for _ in range(2)]
+    return dict(inputs=images, data_samples=samples)
 
 
 @pytest.mark.parametrize('student,teacher',
@@ -293,7 +283,7 @@ def distilled_backbone():
     }
 
 
-@pytest.mark.parametrize('name', list(DETECTORS))
+@pytest.mark.parametrize('name', BACKBONE_LOAD)
 def test_distilled_backbone_loads_into_detector(name, distilled_backbone):
     """Strictly: every key of the MMPretrain backbone fits the detector's
     MMDetection ResNet, and the detector then trains."""
