@@ -24,6 +24,10 @@ from mmrazor_dccd.utils import load_config
 
 SIZE = 64  # the smallest input every family here takes (stride 32)
 
+# A 2-layer, 64-wide ViT: 16 patches of 16x16 at 64x64.
+VIT_ARCH = dict(embed_dims=64, num_layers=2, num_heads=2,
+                feedforward_channels=128)
+
 
 def family(backbone, layer, channels, data_idx=None, note=''):
     """A family's small backbone, the DCCD feature layer, its channels (only
@@ -52,12 +56,14 @@ FAMILIES = {
                      'backbone.layer4', 384),
     'ConvNeXt': family(dict(type='ConvNeXt', arch='atto'),
                        'backbone.stages.3', 320),
-    'ViT/DeiT': family(
+    'ViT': family(
         dict(type='VisionTransformer', img_size=SIZE, patch_size=16,
-             arch=dict(embed_dims=64, num_layers=2, num_heads=2,
-                       feedforward_channels=128)),
-        'backbone.layers.1', 64,
-        note='(B, 1 + 16, C) tokens, class token dropped'),
+             arch=VIT_ARCH), 'backbone.layers.1', 64,
+        note='(B, 1 + 16, C) tokens: class token dropped'),
+    'DeiT': family(
+        dict(type='DistilledVisionTransformer', img_size=SIZE,
+             patch_size=16, arch=VIT_ARCH), 'backbone.layers.1', 64,
+        note='(B, 2 + 16, C) tokens: class and distillation tokens dropped'),
     'Swin': family(
         dict(type='SwinTransformer', img_size=SIZE, window_size=2,
              arch=dict(embed_dims=24, depths=[1, 1, 1, 1],
@@ -75,8 +81,8 @@ PARTNER = {
         'backbone.layer4', 256),
 }
 # (student family, teacher family): each family as student of the
-# ResNet-18 teacher and as teacher of the ResNet-18 student; 'ViT/DeiT'
-# and 'Swin' with 'ResNet' are the CNN -> ViT and ViT -> CNN pairs.
+# ResNet-18 teacher and as teacher of the ResNet-18 student; 'ViT',
+# 'DeiT' and 'Swin' with 'ResNet' are the CNN -> ViT and ViT -> CNN pairs.
 CLS_CASES = [(name, 'ResNet') for name in FAMILIES] + [
     ('ResNet', name) for name in FAMILIES if name != 'ResNet'
 ]
@@ -84,10 +90,10 @@ CLS_CASES = [(name, 'ResNet') for name in FAMILIES] + [
 
 def _classifier(name, role):
     spec = FAMILIES[name] if name != 'ResNet' else PARTNER[role]
-    neck = None if name in ('ViT/DeiT', 'ConvNeXt') else dict(
-        type='GlobalAveragePooling')  # those two return pooled features
-    head = dict(type='LinearClsHead', num_classes=4,
-                in_channels=spec['channels'])
+    neck = None if name in ('ViT', 'DeiT', 'ConvNeXt') else dict(
+        type='GlobalAveragePooling')  # those return pooled features
+    head = dict(type='DeiTClsHead' if name == 'DeiT' else 'LinearClsHead',
+                num_classes=4, in_channels=spec['channels'])
     return dict(_scope_='mmpretrain', type='ImageClassifier',
                 backbone=copy.deepcopy(spec['backbone']), neck=neck,
                 head=head), spec['layer'], spec['data_idx']
