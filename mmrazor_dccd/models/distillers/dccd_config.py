@@ -4,7 +4,7 @@ values, partial loss configs, and the nearest names an error suggests.
 Values are checked by the modules that own them."""
 import copy
 import difflib
-from typing import Dict, List, NamedTuple, Optional, Sequence, Union
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch.nn as nn
 
@@ -13,15 +13,23 @@ from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 LayerSpec = Union[str, Sequence[str], Dict[str, str]]
 
 
-def as_mapping(layers: Optional[LayerSpec]) -> Dict[str, str]:
-    """``'a'``, ``['a', 'b']`` or ``{'a': 'ta'}`` -> student: teacher name."""
+def as_pairs(layers: Optional[LayerSpec],
+             data_idx=None) -> List[Tuple[str, str]]:
+    """``'a'``, ``['a', 'b']`` or ``{'a': 'ta'}`` -> (student, teacher)
+    names. A list may name a layer more than once (one entry per output of
+    a tuple, picked by ``data_idx``); one layer with a list ``data_idx`` is
+    that layer once per index (``'neck'``, ``[0, 1, 2]``: three FPN
+    levels)."""
     if layers is None:
-        return {}
+        return []
     if isinstance(layers, str):
-        return {layers: layers}
-    if isinstance(layers, dict):
-        return dict(layers)
-    return {layer: layer for layer in layers}
+        layers = [layers]
+    pairs = list(layers.items()) if isinstance(layers, dict) else [
+        (layer, layer) for layer in layers
+    ]
+    if len(pairs) == 1 and isinstance(data_idx, (list, tuple)):
+        return pairs * len(data_idx)
+    return pairs
 
 
 def with_type(loss: Optional[dict], default_type: str) -> Optional[dict]:

@@ -11,9 +11,8 @@ from mmrazor.registry import MODELS
 from ..algorithms.dccd_distill import pass_num_views
 from ..losses import (ChannelContrastiveLoss, DynamicDifferenceLoss,
                       LossArgumentError, WeightedCRDLoss, check_loss_args)
-from .dccd_config import (FeatureSpec, LayerSpec, as_mapping,
-                          channel_connector, check_sources, per_layer,
-                          with_type)
+from .dccd_config import (FeatureSpec, LayerSpec, as_pairs, channel_connector,
+                          check_sources, per_layer, with_type)
 from .feature_shapes import chains, check_channels, measure
 
 # Losses that check their own arguments; MMRazor's are checked here.
@@ -37,7 +36,10 @@ class DCCDDistiller(ConfigurableDistiller):
     Args:
         feature_layers (str | list[str] | dict[str, str], optional): Student
             modules whose outputs feed the channel contrastive loss; a dict
-            maps student to teacher module names when they differ.
+            maps student to teacher module names when they differ. A list
+            may repeat a layer that returns a tuple, one entry per
+            ``data_idx``; one layer with a list ``data_idx`` is repeated
+            so: ``'neck'`` with ``data_idx=[0, 1, 2]`` is three FPN levels.
             Defaults to None.
         logits_layer (str | tuple[str, str]): Module giving the logits
             (student, or a (student, teacher) pair). Defaults to 'head.fc'.
@@ -149,14 +151,15 @@ class DCCDDistiller(ConfigurableDistiller):
                 dict(preds_S=student,
                      preds_T=dict(from_student=False, recorder=recorder)))
 
-        layers = as_mapping(feature_layers) if cc_loss is not None else {}
+        layers = as_pairs(feature_layers,
+                          data_idx) if cc_loss is not None else []
         if layers:
             s_chs = per_layer(student_channels, len(layers),
                               'student_channels')
             t_chs = per_layer(teacher_channels, len(layers),
                               'teacher_channels')
             idxs = per_layer(data_idx, len(layers), 'data_idx')
-        for i, (s_layer, t_layer) in enumerate(layers.items()):
+        for i, (s_layer, t_layer) in enumerate(layers):
             suffix = '' if len(layers) == 1 else f'_{i}'
             record(f'feat{suffix}', s_layer, t_layer, 'feature_layers')
             self.feature_specs[f'feat{suffix}'] = FeatureSpec(

@@ -23,11 +23,15 @@ class Feature(NamedTuple):
 
 
 def dry_forward(model: nn.Module, recorders, names: Sequence[str],
-                demo_input: Sequence[int]) -> Dict[str, Any]:
+                demo_input: Sequence[int],
+                layers: Sequence[str] = ()) -> Dict[str, Any]:
     """Run ``model`` once on zeros of shape ``demo_input`` and return what
     the recorders ``names`` saw. Eval mode (then each module's mode is
     restored), no grad and a forked RNG: BN statistics, dropout and the
-    random state are left as they were."""
+    random state are left as they were. Where every recorded ``layers``
+    lies in the backbone or neck, only ``extract_feat`` runs: a detector's
+    head needs image metas (Faster R-CNN's RPN), and the head is not
+    measured."""
     modes = [(m, m.training) for m in model.modules()]
     param = next(model.parameters(), None)
     demo = torch.zeros(tuple(demo_input),
@@ -35,7 +39,12 @@ def dry_forward(model: nn.Module, recorders, names: Sequence[str],
     try:
         with torch.random.fork_rng(devices=[]), torch.no_grad(), recorders:
             model.eval()
-            model(demo, mode='tensor')
+            if hasattr(model, 'extract_feat') and layers and all(
+                    layer.split('.')[0] in ('backbone', 'neck')
+                    for layer in layers):
+                model.extract_feat(demo)
+            else:
+                model(demo, mode='tensor')
             return {
                 name: recorders.get_recorder(name).get_record_data()
                 for name in names
@@ -64,9 +73,11 @@ def measure(student: nn.Module, teacher: nn.Module, student_recorders,
     demo = demo_input or default_demo_input(student)
     try:
         records = [
-            dry_forward(model, recorders, list(specs), demo)
-            for model, recorders in ((student, student_recorders),
-                                     (teacher, teacher_recorders))
+            dry_forward(model, recorders, list(specs), demo,
+                        [getattr(spec, who) for spec in specs.values()])
+            for model, recorders, who in (
+                (student, student_recorders, 'student'),
+                (teacher, teacher_recorders, 'teacher'))
         ]
     except (RuntimeError, ValueError, TypeError) as exc:
         raise ValueError(
