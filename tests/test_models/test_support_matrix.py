@@ -20,7 +20,7 @@ from mmengine.structures import InstanceData
 from mmpretrain.structures import DataSample
 
 from mmrazor.registry import MODELS
-from mmrazor_dccd.utils import load_config
+from mmrazor_dccd.compat import load_config
 
 SIZE = 64  # the smallest input every family here takes (stride 32)
 

@@ -23,9 +23,9 @@ import torch.nn as nn
 
 import mmrazor_dccd  # noqa: F401
 from mmrazor_dccd.analysis import build_model
+from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.models.distillers.feature_shapes import (default_demo_input,
                                                            describe)
-from mmrazor_dccd.utils import load_config
 
 
 def kind_of(output) -> str:
