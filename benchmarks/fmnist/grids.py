@@ -67,7 +67,7 @@ def dd(weight=1.0, **kwargs):
 
 
 NO_DD = {D + 'dd_loss': None}
-DD_FORM = dict(response='logits', distance='mse')
+DD_FORM = dict(distance='mse')  # differences of raw logits
 
 # axis: (option key, short name, values, factor between values)
 AXES = {

@@ -92,6 +92,39 @@ def headline_table(short: List[dict], converged: List[dict]) -> List[str]:
     return lines
 
 
+def _means(rows: List[dict]) -> dict:
+    out = {}
+    for r in rows:
+        out.setdefault((r['pair'], r['method']), []).append(
+            float(r['test_top1']))
+    return {k: mean_std(v)[0] for k, v in out.items()}
+
+
+def headline_reading(short: List[dict], converged: List[dict]) -> str:
+    """The README's first sentence under the table, from the same rows:
+    where DCCD ranks, and its lead over the best baseline run at 2,000
+    iterations (a difference of test means; the paired CIs and Holm tests
+    are in docs/benchmark.md)."""
+    pairs = sorted({r['pair'] for r in converged})
+    schedules = [_means(short), _means(converged)]
+    best_everywhere = all(
+        m[(p, OURS)] > max(v for (q, k), v in m.items()
+                           if q == p and k not in (OURS, 'teacher'))
+        for m in schedules for p in pairs)
+    leads = []
+    for p in pairs:
+        m = schedules[1]
+        name, value = max(((k, v) for (q, k), v in m.items()
+                           if q == p and k in BASELINES), key=lambda kv: kv[1])
+        leads.append(f'{m[(p, OURS)] - value:+.2f} over {name.upper()} '
+                     f'on ({p})')
+    rank = ('DCCD is the best student on every pair at both schedules'
+            if best_everywhere else 'DCCD is not the best student everywhere')
+    return (f'{rank}; at 2,000 iterations it leads the best baseline run '
+            f'there by {", ".join(leads[:-1])} and {leads[-1]} (differences '
+            'of the means).')
+
+
 def budget(tune_rows: List[dict]) -> List[dict]:
     """``method, settings, runs``: the validation budget each method got."""
     out = {}

@@ -1,8 +1,6 @@
 # DCCD on real MNIST, on CPU: the project's embedded default (`make demo`).
-# L = CE + beta * L_cc with the defaults chosen on the Fashion-MNIST
-# validation split (docs/benchmark.md, "Safe defaults"): L_cc in batch mode,
-# tau 0.1, beta 3, on one view of 64 images per step; L_dd and Hinton KD
-# off. KD: kd_loss=dict(type='KLDivergence', tau=4). L_dd needs two views
+# L = CE + beta * L_cc at the loss's defaults (docs/method.md, "Defaults"),
+# on one view of 64 images per step; L_dd and Hinton KD off. KD: kd_loss=dict(type='KLDivergence', tau=4). L_dd needs two views
 # per image: dccd-dd_r18w16_r18w4_mnist.py.
 _base_ = [
     '../_base_/models/resnet18-cifar_mnist.py',

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.fmnist.report import headline_table
+from benchmarks.fmnist.report import headline_reading, headline_table
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,3 +46,34 @@ def test_headline_table_marks_missing_runs_and_bolds_dccd():
     assert '| student alone | 80.00 | 88.00 |' in lines
     assert '| **dccd** | **86.00 +- 1.41** | — |' in lines
     assert '| kd | — | — |' in lines
+
+
+def _tables():
+    short = [r for r in _rows('fmnist_benchmark.csv')
+             if r['protocol'] == 'v2']
+    return short, _rows('fmnist_converged.csv')
+
+
+def _mean(rows, pair, method):
+    values = [float(r['test_top1']) for r in rows
+              if (r['pair'], r['method']) == (pair, method)]
+    return sum(values) / len(values)
+
+
+@pytest.mark.fast
+def test_readme_reading_is_the_results():
+    """The sentences under the README's table hold for the CSVs."""
+    short, converged = _tables()
+    readme = ' '.join((REPO / 'README.md').read_text().split())
+    assert headline_reading(short, converged) in readme
+    assert 'best student on every pair at both schedules' in readme
+    for rows in (short, converged):
+        for pair in 'abc':
+            # "with a random teacher ... every student below training alone"
+            assert _mean(rows, pair, 'dccd_random_teacher') < \
+                _mean(rows, pair, 'student')
+            # "No student reaches the teacher."
+            students = {r['method'] for r in rows
+                        if r['pair'] == pair and r['method'] != 'teacher'}
+            assert max(_mean(rows, pair, m) for m in students) < \
+                _mean(rows, pair, 'teacher')

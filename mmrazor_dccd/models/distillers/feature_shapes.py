@@ -2,10 +2,13 @@
 """What a feature layer outputs, worked out by one dry forward at build
 time, and the parameter-free steps that lay it out as a (B, C, H, W) map
 of its teacher's size."""
+from contextlib import contextmanager
+from functools import partial
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from mmrazor.registry import MODELS
 from ..connectors import FeatureToMap, token_grid
@@ -20,6 +23,27 @@ class Feature(NamedTuple):
     size: Tuple[int, int]  # (H, W) once laid out as a map
     data_idx: Optional[int]  # the entry of a tuple / list output
     extra_tokens: int  # leading class / distillation tokens dropped
+
+
+def _eval_batch_norm(module: nn.SyncBatchNorm, x: torch.Tensor):
+    return F.batch_norm(x, module.running_mean, module.running_var,
+                        module.weight, module.bias,
+                        module.running_mean is None, 0.0, module.eps)
+
+
+@contextmanager
+def _sync_bn_as_bn(model: nn.Module):
+    """In eval mode SyncBatchNorm is plain batch norm, but MMRazor's dynamic
+    SyncBatchNorm (GroupFisher under DDP) refuses CPU inputs even then: the
+    dry forward computes the same thing with ``F.batch_norm``."""
+    sync = [m for m in model.modules() if isinstance(m, nn.SyncBatchNorm)]
+    for module in sync:
+        module.forward = partial(_eval_batch_norm, module)
+    try:
+        yield
+    finally:
+        for module in sync:
+            del module.forward
 
 
 def dry_forward(model: nn.Module, recorders, names: Sequence[str],
@@ -37,7 +61,8 @@ def dry_forward(model: nn.Module, recorders, names: Sequence[str],
     demo = torch.zeros(tuple(demo_input),
                        device=param.device if param is not None else 'cpu')
     try:
-        with torch.random.fork_rng(devices=[]), torch.no_grad(), recorders:
+        with torch.random.fork_rng(devices=[]), torch.no_grad(), recorders, \
+                _sync_bn_as_bn(model):
             model.eval()
             if hasattr(model, 'extract_feat') and layers and all(
                     layer.split('.')[0] in ('backbone', 'neck')
