@@ -1,13 +1,20 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
-"""Evaluate a checkpoint with MMEngine's Runner."""
+"""Evaluate a checkpoint with MMEngine's Runner.
+
+The checkpoint must fit the model exactly: a distillation checkpoint given
+with the student's own config stops with an error naming
+``tools/model_converters/distill_to_student.py``.
+"""
 import argparse
 
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import mmrazor_dccd  # noqa: F401  (MMRazor compat layer + registration)
 from mmrazor.utils import register_all_modules
 from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.engine.launcher import init_cpu_dist
+from mmrazor_dccd.engine.student_checkpoint import check_checkpoint_fits
 from runner_args import add_runner_args, apply_runner_args, parse_runner_args
 
 
@@ -29,6 +36,13 @@ def main():
         # A distillation checkpoint holds the teacher's weights too.
         cfg.model.teacher_ckpt = None
     runner = Runner.from_cfg(cfg)
+    if cfg.load_from:
+        # MMEngine loads load_from non-strictly: a checkpoint that does not
+        # fit (e.g. a distillation one for the student config) would leave
+        # the model random and its accuracy would still be reported.
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        check_checkpoint_fits(model, cfg.load_from)
     metrics = runner.test()
     runner.logger.info(f'Test metrics: {metrics}')
 

@@ -6,6 +6,8 @@ Accepts this project's configs, MMRazor's stock configs
 load) and ``mmrazor_dccd::`` references.
 """
 import argparse
+import contextlib
+import os
 
 from mmengine.runner import Runner
 
@@ -14,6 +16,7 @@ from mmrazor.utils import register_all_modules
 from mmrazor_dccd.compat import load_config
 from mmrazor_dccd.engine.launcher import init_cpu_dist
 from mmrazor_dccd.engine.resume import resolve_resume
+from mmrazor_dccd.engine.work_dir_lock import WorkDirLock
 from runner_args import (add_runner_args, apply_runner_args, enable_amp,
                          parse_runner_args)
 
@@ -62,8 +65,13 @@ def main():
     register_all_modules(False)
     cfg = merge_args(load_config(args.config), args)
     init_cpu_dist(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
+    # One process per work dir, taken before the Runner dumps the config
+    # (rank 0 only: the ranks of one run share it).
+    lock = WorkDirLock(cfg.work_dir) if int(os.environ.get(
+        'RANK', '0')) == 0 else contextlib.nullcontext()
+    with lock:
+        runner = Runner.from_cfg(cfg)
+        runner.train()
 
 
 if __name__ == '__main__':

@@ -36,3 +36,6 @@ val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
 custom_hooks = [
     dict(type='mmrazor.DistillLossWarmupHook', warmup=20, by_epoch=True)
 ]
+# DefaultSampler: no last partial batch (a batch of one breaks BN and
+# batch-mode L_cc).
+train_dataloader = dict(drop_last=True)

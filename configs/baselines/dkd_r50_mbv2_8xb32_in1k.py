@@ -38,3 +38,6 @@ model = dict(
                 reduction='mean'))))
 
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+# DefaultSampler: no last partial batch (a batch of one breaks BN and
+# batch-mode L_cc).
+train_dataloader = dict(drop_last=True)

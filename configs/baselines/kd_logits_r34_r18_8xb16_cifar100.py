@@ -26,3 +26,6 @@ model = dict(
         distill_losses=dict(loss_kl=dict(tau=4, loss_weight=1))))
 
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+# DefaultSampler: no last partial batch (a batch of one breaks BN and
+# batch-mode L_cc).
+train_dataloader = dict(drop_last=True)

@@ -8,3 +8,6 @@ _base_ = [
     '../_base_/fullscale_runtime.py',
 ]
 model = {{_base_.resnet18_cifar100}}
+# DefaultSampler: no last partial batch (a batch of one breaks BN and
+# batch-mode L_cc).
+train_dataloader = dict(drop_last=True)

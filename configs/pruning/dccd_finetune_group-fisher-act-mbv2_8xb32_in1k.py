@@ -59,7 +59,10 @@ model = dict(
             type='DynamicDifferenceLoss', distance='mse', loss_weight=gamma),
         kd_loss=None))
 
+# DefaultSampler: no last partial batch (a batch of one breaks BN and
+# batch-mode L_cc).
 train_dataloader = dict(
+    drop_last=True,
     dataset=dict(pipeline=[
         dict(type='LoadImageFromFile'),
         dict(

@@ -5,15 +5,51 @@ Checkpoints (:class:`~mmrazor_dccd.engine.AtomicLocalBackend`,
 :func:`~mmrazor_dccd.engine.checkpoint.save_atomic`), the decompressed data
 sets and the benchmarks' results all go through :func:`atomic_file`.
 """
+import glob
 import os
 import os.path as osp
+import re
 import uuid
 from contextlib import contextmanager
-from typing import BinaryIO, Iterator, Union
+from typing import BinaryIO, Iterator, List, Union
 
 # Temporary files are named ``<target>.partial-<pid>-<id>``; a writer killed
 # half-way leaves one behind (AtomicCheckpointHook removes them).
 PARTIAL = '.partial-'
+_WRITER = re.compile(re.escape(PARTIAL) + r'(\d+)')
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():  # nothing of this process is being written
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_dead_partials(folder: str) -> List[str]:
+    """Remove the temporary files in ``folder`` whose writer is dead.
+
+    A partial file of a live process (another run's checkpoint in flight)
+    is kept; one without a PID in its name is kept too.
+
+    Returns:
+        list[str]: The files removed.
+    """
+    removed = []
+    for tmp in glob.glob(osp.join(folder, f'*{PARTIAL}*')):
+        match = _WRITER.search(osp.basename(tmp))
+        if match and not _alive(int(match.group(1))):
+            try:
+                os.remove(tmp)
+            except FileNotFoundError:  # removed by another cleaner
+                continue
+            removed.append(tmp)
+    return removed
 
 
 @contextmanager

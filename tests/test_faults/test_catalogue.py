@@ -399,7 +399,9 @@ def resolve(ref: str) -> List[str]:
 
 def doc_references(text: str) -> List[str]:
     """Every test a code span of the document names."""
-    return [ref for span in re.findall(r'`([^`\n]+)`', text)
+    # A code span opens and closes with runs of equal length (`a`, ``b``).
+    return [ref for _, span in re.findall(r'(?<!`)(`+)([^`\n]+?)\1(?!`)',
+                                          text)
             for ref in re.findall(r'[\w./-]*test_\w+\.py(?:::[\w*:]+)?',
                                   span)]
 

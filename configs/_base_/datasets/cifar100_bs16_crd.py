@@ -4,7 +4,10 @@
 _base_ = 'mmpretrain::_base_/datasets/cifar100_bs16.py'
 
 crd_neg_num = 16384
+# DefaultSampler: no last partial batch (a batch of one breaks BN and
+# batch-mode L_cc).
 train_dataloader = dict(
+    drop_last=True,
     dataset=dict(
         _delete_=True,
         type='mmrazor.CRDDataset',

@@ -16,4 +16,8 @@ train_pipeline = [
         ]]),
     dict(type='PackInputs'),
 ]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+# DefaultSampler: no last partial batch (a batch of one breaks BN and
+# batch-mode L_cc).
+train_dataloader = dict(
+    drop_last=True,
+    dataset=dict(pipeline=train_pipeline))

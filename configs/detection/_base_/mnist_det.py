@@ -81,7 +81,8 @@ optim_wrapper = dict(
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=max_iters,
-        max_keep_ckpts=1))
+        # Crash-safe: a killed save never leaves a truncated .pth.
+        type='mmrazor.AtomicCheckpointHook', by_epoch=False,
+        interval=max_iters, max_keep_ckpts=1))
 log_processor = dict(by_epoch=False)
 auto_scale_lr = dict(enable=False, base_batch_size=8)

@@ -1,14 +1,12 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """A ``CheckpointHook`` whose saves survive being killed half-way."""
-import glob
-import os
 import os.path as osp
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from mmrazor.registry import HOOKS
-from ..fileio import atomic_write
+from ..fileio import atomic_write, remove_dead_partials
 
 
 @HOOKS.register_module()
@@ -23,7 +21,9 @@ class AtomicCheckpointHook(CheckpointHook):
     written to a temporary file and renamed into place
     (:class:`AtomicLocalBackend`), ``last_checkpoint`` is replaced the same
     way, and old checkpoints are deleted only after both: at any instant
-    ``last_checkpoint`` names a complete checkpoint.
+    ``last_checkpoint`` names a complete checkpoint. Before training, the
+    temporary files of dead writers (``*.partial-<pid>-*``) are removed;
+    those of a live process are kept.
 
     Args:
         **kwargs: Arguments of :class:`mmengine.hooks.CheckpointHook`.
@@ -39,9 +39,8 @@ class AtomicCheckpointHook(CheckpointHook):
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
-        if is_main_process():  # leftovers of a save that was killed
-            for tmp in glob.glob(osp.join(self.out_dir, '*.partial-*')):
-                os.remove(tmp)
+        if is_main_process():  # leftovers of a killed save; not live ones
+            remove_dead_partials(self.out_dir)
 
     # Overrides a private MMEngine method, re-ordered from its 0.10.7 text.
     # Rather than pinning mmengine==0.10.7 (setup.cfg allows <1.0 so users

@@ -1,9 +1,11 @@
 # Copyright (c) mmrazor-dccd contributors. All rights reserved.
 """The multi-view DCCD distillation algorithm."""
+import logging
 import os.path as osp
 from typing import Dict, List, Optional
 
 import torch
+from mmengine.logging import print_log
 from mmengine.runner import load_checkpoint
 from mmengine.structures import BaseDataElement
 
@@ -60,6 +62,10 @@ class DCCDDistill(SingleTeacherDistill):
             the safe loader. Defaults to None.
         teacher_ckpt_strict (bool): Refuse a checkpoint whose keys do not fit
             the teacher. Defaults to True.
+        random_teacher (bool): Say that a teacher without ``teacher_ckpt``
+            is random on purpose (a knowledge control); without it a
+            missing ``teacher_ckpt`` is warned about at build. Defaults to
+            False.
         check_finite (bool): Stop with an error naming the loss term when a
             loss is NaN or inf. Defaults to True.
         **kwargs: Arguments of :class:`SingleTeacherDistill`.
@@ -69,6 +75,7 @@ class DCCDDistill(SingleTeacherDistill):
                  num_views: int = 1,
                  teacher_ckpt: Optional[str] = None,
                  teacher_ckpt_strict: bool = True,
+                 random_teacher: bool = False,
                  check_finite: bool = True,
                  **kwargs) -> None:
         if num_views < 1:
@@ -80,6 +87,18 @@ class DCCDDistill(SingleTeacherDistill):
         self.check_finite = check_finite
         if teacher_ckpt:
             self.load_teacher(teacher_ckpt, teacher_ckpt_strict)
+        elif not random_teacher:
+            # A warning, not an error: a checkpoint loaded after the build
+            # (load_from, --resume, tools/test.py's) may hold the teacher.
+            print_log(
+                '`model.teacher_ckpt` is not set: the teacher keeps its '
+                'random initialisation unless a checkpoint loaded after the '
+                'build (load_from, --resume, the checkpoint of '
+                'tools/test.py) holds it; distilling from a random teacher '
+                'teaches noise. Set `model.teacher_ckpt` to the trained '
+                'teacher, or `model.random_teacher=True` if a random '
+                'teacher is meant (a knowledge control).',
+                logger='current', level=logging.WARNING)
 
     def load_teacher(self, ckpt: str, strict: bool = True) -> None:
         """Load teacher weights, failing loudly on a missing or wrong file."""

@@ -76,6 +76,10 @@ def channel_contrastive_loss(feat_s: torch.Tensor,
         feat_t (Tensor): Teacher features; no gradient flows into them.
         tau (float): Temperature. Defaults to 0.1.
         mode (str): ``'per_sample'`` or ``'batch'``. Defaults to 'batch'.
+
+    Raises:
+        ValueError: Shapes differ, or ``batch`` mode on features whose
+            embeddings have length B*H*W = 1 (no gradient).
     """
     if feat_s.shape != feat_t.shape:
         raise ValueError(
@@ -85,6 +89,17 @@ def channel_contrastive_loss(feat_s: torch.Tensor,
             "to DCCDDistiller (it adds MMRazor's ConvModuleConnector), and "
             'for a spatial mismatch a `connector` list ending in '
             "TorchFunctionalConnector(function_name='interpolate').")
+    if mode == 'batch' and feat_s.dim() in (2, 4) and \
+            feat_s.numel() == feat_s.size(1):
+        # Every embedding is one number, normalised to +-1: the loss is a
+        # constant with zero gradient, and training learns nothing from it.
+        raise ValueError(
+            'batch mode embeds each channel over the batch; features of '
+            f'shape {tuple(feat_s.shape)} give embeddings of length '
+            'B*H*W = 1, so the loss is constant with zero gradient. Fix: a '
+            'batch of >= 2 images (drop_last=True for the train loader so '
+            "no partial batch of one is left), or mode='per_sample' on "
+            'spatial maps (H*W > 1).')
     with torch.autocast(device_type=feat_s.device.type, enabled=False):
         # 1/tau on the (G, C, L) embeddings, not on the (G, C, C) logits.
         u_s = channel_embeddings(feat_s, mode) / tau
