@@ -1,7 +1,8 @@
 # DCCD on real MNIST, on CPU: the project's embedded default (`make demo`).
 # L = CE + beta * L_cc at the loss's defaults (docs/method.md, "Defaults"),
-# on one view of 64 images per step; L_dd and Hinton KD off. KD: kd_loss=dict(type='KLDivergence', tau=4). L_dd needs two views
-# per image: dccd-dd_r18w16_r18w4_mnist.py.
+# on one view of 64 images per step; L_dd and Hinton KD off (KD:
+# kd_loss=dict(type='KLDivergence', tau=4); L_dd needs two views per image:
+# dccd-dd_r18w16_r18w4_mnist.py).
 _base_ = [
     '../_base_/models/resnet18-cifar_mnist.py',
     '../_base_/datasets/mnist_bs64.py',

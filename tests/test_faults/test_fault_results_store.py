@@ -4,10 +4,11 @@ loses no finished row, a second benchmark on the same work dir is refused
 while the first runs, a torn row is reported with file and line and redone,
 never glued.
 
-The real MNIST benchmark driver (``benchmarks.mnist.benchmark.main``: work-dir lock,
-results store, resume, one config built per run), with each run's
-training replaced by a stub that returns at once, so that a benchmark takes
-well under a second (its training is tested in ``tests/test_benchmarks/``).
+The real MNIST benchmark driver (``benchmarks.mnist.benchmark.main``:
+work-dir lock, results store, resume, one config built per run), with
+each run's training replaced by a stub that returns at once, so that a
+benchmark takes well under a second (its training is tested in
+``tests/test_benchmarks/``).
 The interrupted benchmark runs in a forked child: no interpreter start.
 """
 import csv
